@@ -1,0 +1,1 @@
+"""Spiders: they decide what to fetch; extraction and normalisation live elsewhere."""

@@ -1,0 +1,294 @@
+"""The `news` spider: decides what to fetch (robots.txt, sitemaps, feeds, sections, articles) and hands pages on."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+
+from newscrawl.budget import BudgetExceeded, time_limit
+from newscrawl.discovery import (
+    DiscoveryError,
+    classify_url,
+    feed_links,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+    sniff,
+)
+from newscrawl.extraction import extract_raw
+from newscrawl.hints import EntryHints
+from newscrawl.normalize.urls import strip_tracking
+from newscrawl.sites.registry import get_site, spec_for_url
+from newscrawl.sites.spec import SiteSpec
+
+# Request.meta keys this spider sets; the pipelines read ENTRY_META back from the item instead.
+KIND_META = "newscrawl_kind"
+DEPTH_META = "newscrawl_listing_depth"
+ENTRY_META = "newscrawl_entry"
+
+
+def _resolve(base_url: str, path_or_url: str) -> str:
+    """A site spec's start points may be paths (so a spec can be pointed at a mirror with `-a base_url=`)."""
+    if urlsplit(path_or_url).scheme:
+        return path_or_url
+    return base_url.rstrip("/") + "/" + path_or_url.lstrip("/")
+
+
+def _rebase(spec: SiteSpec, base_url: str) -> SiteSpec:
+    """The same site served from another origin (a staging mirror, the demo site on a free port)."""
+    host = urlsplit(base_url).hostname or ""
+    parts = urlsplit(spec.base_url)
+
+    def move(url: str) -> str:
+        u = urlsplit(url)
+        if u.netloc != parts.netloc:
+            return url
+        b = urlsplit(base_url)
+        return urlunsplit((b.scheme, b.netloc, u.path, u.query, u.fragment))
+
+    domains = spec.domains if host in spec.domains else (host, *spec.domains)
+    return dataclasses.replace(
+        spec,
+        base_url=base_url.rstrip("/"),
+        domains=domains,
+        homepages=tuple(move(u) for u in spec.homepages),
+        sections=tuple(move(u) for u in spec.sections),
+        sitemaps=tuple(move(u) for u in spec.sitemaps),
+        feeds=tuple(move(u) for u in spec.feeds),
+    )
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one news site for articles.
+
+    Arguments (``-a NAME=VALUE``):
+
+    * ``site``: id of a registered site (``newscrawl/sites/*.toml``); its start points, URL rules and locale apply.
+    * ``url``: any homepage, section page, sitemap or feed URL, for sites without a spec. What the URL is is
+      sniffed from the response; for a homepage, the sitemaps of its robots.txt are read too.
+    * ``base_url``: with ``site``, serve the registered site from another origin (a mirror, the demo server).
+
+    Exactly one of ``site`` and ``url`` is required.
+    """
+
+    name = "news"
+
+    def __init__(self, site: str | None = None, url: str | None = None, base_url: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if bool(site) == bool(url):
+            raise ValueError("give exactly one of -a site=ID (a registered site) or -a url=URL (any site)")
+        self.start_url = url
+        spec = get_site(site) if site else spec_for_url(url or "")
+        if base_url:
+            spec = _rebase(spec, base_url)
+        self.spec: SiteSpec = spec
+        # The feed exporter's URI template reads this attribute: output/<site>/<site>-<time>.jsonl
+        self.site_id = spec.id
+        self.allowed_domains = list(spec.domains)
+        self._seen_sitemaps: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        contact = settings.get("NEWSCRAWL_CONTACT_URL")
+        agent = settings.get("USER_AGENT", "newscrawl")
+        if contact and contact not in agent:
+            settings.set("USER_AGENT", f"{agent} (+{contact})", priority="spider")
+        if not settings.getdict("FEEDS"):
+            out = settings.get("NEWSCRAWL_OUTPUT_DIR", "output").rstrip("/")
+            settings.set(
+                "FEEDS",
+                {
+                    f"{out}/%(site_id)s/%(site_id)s-%(time)s.jsonl": {
+                        "format": "jsonlines",
+                        "encoding": "utf-8",
+                        "item_classes": ["newscrawl.items.Article"],
+                    }
+                },
+                priority="spider",
+            )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.listing_depth = settings.getint("NEWSCRAWL_LISTING_DEPTH", 1)
+        spider.follow_article_links = settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", False)
+        spider.extraction_timeout = settings.getfloat("NEWSCRAWL_EXTRACTION_TIMEOUT", 10.0)
+        return spider
+
+    listing_depth: int = 1
+    follow_article_links: bool = False
+    extraction_timeout: float = 10.0
+
+    # ---------------------------------------------------------------------------------------------- seeds
+    async def start(self) -> AsyncIterator[Request]:
+        for request in self._seed_requests():
+            yield request
+
+    def _seed_requests(self) -> Iterator[Request]:
+        spec = self.spec
+        if self.start_url:
+            parts = urlsplit(self.start_url)
+            if parts.path in ("", "/") and spec.use_robots_sitemaps:
+                yield self._robots_request(self.start_url)
+            yield Request(self.start_url, callback=self.parse_any, meta={DEPTH_META: 0}, priority=10)
+            return
+        if spec.use_robots_sitemaps:
+            yield self._robots_request(spec.base_url)
+        for url in spec.sitemaps:
+            yield from self._sitemap_request(_resolve(spec.base_url, url))
+        for url in spec.feeds:
+            yield Request(_resolve(spec.base_url, url), callback=self.parse_feed, priority=10)
+        for url in (*spec.homepages, *spec.sections):
+            yield Request(_resolve(spec.base_url, url), callback=self.parse_listing, meta={DEPTH_META: 0},
+                          priority=5)
+
+    def _robots_request(self, url: str) -> Request:
+        parts = urlsplit(url)
+        robots = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
+        # robots.txt may be missing or an error page: that only means no sitemaps from it.
+        return Request(robots, callback=self.parse_robots, errback=self._count_failure, priority=20,
+                       meta={"handle_httpstatus_list": [404, 410]})
+
+    def _sitemap_request(self, url: str) -> Iterator[Request]:
+        # An index may list itself or another index that lists it back: each sitemap is read once per run.
+        if url in self._seen_sitemaps:
+            self._stat("newscrawl/discovery/sitemap_loops")
+            return
+        self._seen_sitemaps.add(url)
+        # dont_filter: a sitemap re-read on the next scheduled run must not be taken for a duplicate request.
+        yield Request(url, callback=self.parse_sitemap, priority=15, dont_filter=True)
+
+    # ---------------------------------------------------------------------------------------------- callbacks
+    def parse_any(self, response: Response) -> Iterator[Request | Any]:
+        """A start URL given with ``-a url=``: decide from the response what it is."""
+        kind = sniff(response.body, response.headers.get("Content-Type", b"").decode("latin-1") or None,
+                     response.url)
+        self._stat(f"newscrawl/discovery/start_kind/{kind}")
+        if kind == "sitemap":
+            self._seen_sitemaps.add(response.url)
+            yield from self.parse_sitemap(response)
+        elif kind == "feed":
+            yield from self.parse_feed(response)
+        elif kind == "html":
+            if classify_url(response.url, self.spec) == "article":
+                yield from self.parse_article(response)
+            else:
+                yield from self.parse_listing(response)
+        else:
+            self._stat("newscrawl/discovery/start_unreadable")
+            self.logger.error("start URL %s is neither HTML, a sitemap nor a feed", response.url)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if response.status != 200:
+            return
+        for url in sitemaps_from_robots(response.text, response.url):
+            yield from self._sitemap_request(url)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        try:
+            document = parse_sitemap(response.body, response.url)
+        except DiscoveryError as error:
+            self._stat("newscrawl/discovery/sitemap_errors")
+            self.logger.warning("unreadable sitemap %s: %s", response.url, error)
+            return
+        self._stat("newscrawl/discovery/sitemaps")
+        if document.skipped:
+            self._stat("newscrawl/discovery/sitemap_entries_skipped", document.skipped)
+        for ref in document.sitemaps:
+            yield from self._sitemap_request(ref.url)
+        for entry in document.entries:
+            # A news sitemap entry is an article by definition; a plain urlset also lists sections and tags.
+            is_news = entry.published is not None or entry.title is not None
+            if is_news or classify_url(entry.url, self.spec) == "article":
+                yield self._article_request(entry.url, entry)
+            else:
+                self._stat("newscrawl/discovery/sitemap_entries_not_article")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        try:
+            document = parse_feed(response.body, response.url)
+        except DiscoveryError as error:
+            self._stat("newscrawl/discovery/feed_errors")
+            self.logger.warning("unreadable feed %s: %s", response.url, error)
+            return
+        self._stat("newscrawl/discovery/feeds")
+        if document.skipped:
+            self._stat("newscrawl/discovery/feed_entries_skipped", document.skipped)
+        for entry in document.entries:
+            yield self._article_request(entry.url, entry)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        """A home or section page: articles it links, feeds it declares, and sections below it."""
+        if not self._is_html(response):
+            return
+        self._stat("newscrawl/discovery/listings")
+        depth = int(response.meta.get(DEPTH_META, 0))
+        for url in feed_links(response.body, response.url):
+            yield Request(url, callback=self.parse_feed, priority=10)
+        yield from self._follow_links(response, depth)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not self._is_html(response):
+            return
+        entry: EntryHints | None = response.meta.get(ENTRY_META)
+        try:
+            with time_limit(self.extraction_timeout):
+                raw = extract_raw(response.body, response.url, entry=entry, fetched_at=datetime.now(UTC),
+                                  encoding=response.encoding)
+        except BudgetExceeded:
+            self._stat("newscrawl/dropped/extraction_timeout")
+            self.logger.warning("skipped %s: extraction over its %g s budget", response.url,
+                                self.extraction_timeout)
+            return
+        self._stat("newscrawl/articles/extracted")
+        yield raw
+        if self.follow_article_links:
+            yield from self._follow_links(response, self.listing_depth)
+
+    # ---------------------------------------------------------------------------------------------- helpers
+    def _follow_links(self, response: Response, depth: int) -> Iterator[Request]:
+        for url in page_links(response.body, response.url):
+            kind = classify_url(url, self.spec)
+            if kind == "article":
+                yield self._article_request(url, None)
+            elif kind == "listing" and depth < self.listing_depth:
+                yield Request(strip_tracking(url), callback=self.parse_listing, meta={DEPTH_META: depth + 1})
+
+    def _article_request(self, url: str, entry: EntryHints | None) -> Request:
+        # Tracking parameters make one article look like many; the request goes to the clean URL.
+        return Request(strip_tracking(url), callback=self.parse_article, meta={ENTRY_META: entry},
+                       errback=self._count_failure)
+
+    def _is_html(self, response: Response) -> bool:
+        if isinstance(response, scrapy.http.TextResponse) and sniff(
+            response.body[:2048], response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            response.url,
+        ) in ("html", "unknown"):
+            return True
+        self._stat("newscrawl/skipped/not_html")
+        self.logger.info("skipped %s: not an HTML page", response.url)
+        return False
+
+    def _count_failure(self, failure: Any) -> None:
+        self._stat(f"newscrawl/fetch_failed/{failure.type.__name__}")
+        self.logger.info("fetch failed: %s", failure.getErrorMessage())
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.inc_value(key, count)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[Any]:
+        """Scrapy's default callback: only reached by requests made outside this spider."""
+        return self.parse_any(response)
