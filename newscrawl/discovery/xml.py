@@ -1,0 +1,122 @@
+"""The one hardened XML parse behind sitemaps and feeds: no entities, no network, gzip with a size cap."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from lxml import etree
+
+from newscrawl.discovery.errors import DiscoveryError
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+#: The sitemap protocol caps an uncompressed sitemap at 50 MiB; anything larger is a bomb or a mistake.
+DEFAULT_MAX_DECOMPRESSED = 50 * 1024 * 1024
+
+# Inflate in slices so a gzip bomb is stopped after at most one slice beyond the cap, never fully expanded.
+_INFLATE_SLICE = 1024 * 1024
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A bare "&" (common in sitemap query strings) is an error that libxml2's recovery "fixes" by dropping
+# the "&name" after it: "?a=1&b=2" became "?a=1=2". Escaping it first keeps the URL intact.
+_BARE_AMPERSAND = re.compile(rb"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
+
+# One parser for every document. Entities stay unexpanded (billion laughs), the DTD is never loaded and
+# nothing is fetched (XXE), huge_tree stays off (libxml2's depth and text-size limits hold), and recover=True
+# because real sitemaps and feeds are often slightly broken (a stray "&", a truncated download).
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    recover=True,
+    remove_comments=True,
+    remove_pis=True,
+)
+
+
+def is_gzip(body: bytes) -> bool:
+    return body[:2] == GZIP_MAGIC
+
+
+def gunzip(body: bytes, *, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> bytes:
+    """Decompress gzip ``body`` (several members allowed), raising DiscoveryError beyond ``max_size`` bytes.
+
+    A truncated stream yields what was decompressed so far: a cut-off download still carries entries,
+    and the recovering XML parser keeps those that are complete.
+    """
+    chunks: list[bytes] = []
+    total = 0
+    data = body
+    while data:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        pending = data
+        while pending:
+            try:
+                out = inflater.decompress(pending, _INFLATE_SLICE)
+            except zlib.error as exc:
+                if total:
+                    return b"".join(chunks)
+                raise DiscoveryError(f"corrupt gzip data: {exc}") from exc
+            total += len(out)
+            if total > max_size:
+                raise DiscoveryError(f"gzip body decompresses to more than {max_size} bytes; refusing it")
+            chunks.append(out)
+            pending = inflater.unconsumed_tail
+            if not out and not pending:
+                break
+        if not inflater.eof:
+            break  # truncated member: keep what we have
+        # Concatenated gzip members are legal; anything else after the stream (padding) is ignored.
+        data = inflater.unused_data if inflater.unused_data[:2] == GZIP_MAGIC else b""
+    return b"".join(chunks)
+
+
+def gunzip_head(body: bytes, size: int = 8192) -> bytes:
+    """The first ``size`` decompressed bytes of gzip ``body``; cheap even for a bomb. Empty if unreadable."""
+    try:
+        return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(body, size)
+    except zlib.error:
+        return b""
+
+
+def decompressed(body: bytes, *, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> bytes:
+    """``body`` itself, or its decompressed content when it starts with the gzip magic bytes."""
+    return gunzip(body, max_size=max_size) if is_gzip(body) else body
+
+
+def parse_xml(body: bytes, *, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> etree._Element:
+    """Parse ``body`` (gzip detected by magic bytes) safely; DiscoveryError if no element can be recovered."""
+    data = decompressed(body, max_size=max_size)
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    # Whitespace before the XML declaration is a fatal error to libxml2 and common after templating.
+    data = data.lstrip()
+    if not data:
+        raise DiscoveryError("empty XML document")
+    # Byte-level escaping is only safe in ASCII-compatible encodings; UTF-16 keeps its bytes as they are.
+    if not data.startswith(_UTF16_BOMS) and b"\x00" not in data[:64]:
+        data = _BARE_AMPERSAND.sub(b"&amp;", data)
+    try:
+        root = etree.fromstring(data, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DiscoveryError(f"unreadable XML: {exc}") from exc
+    if root is None:
+        raise DiscoveryError("unreadable XML: no element could be recovered")
+    return root
+
+
+def local_name(element: etree._Element) -> str:
+    """The tag without its namespace, lower case: sites use wrong or odd namespace URIs, so match by name."""
+    tag = element.tag
+    if not isinstance(tag, str):  # comments, entity references
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2].lower()
+
+
+def text_of(element: etree._Element) -> str | None:
+    """All text inside ``element`` (CDATA included), trimmed; None when blank."""
+    text = "".join(element.itertext()).strip()
+    return text or None
