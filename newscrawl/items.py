@@ -101,7 +101,8 @@ class Article:
     ``published_at.ambiguous`` may accompany it."""
 
     content_hash: str = ""
-    """``sha256:<hex>`` of the normalised title, description and body: equal hashes mean the same content."""
+    """``sha256:<hex>`` of the normalised title, description and body: equal hashes mean the same content.
+    Computed when the record is built, unless given."""
 
     version: int = 1
     """1 for the first export of this canonical URL; incremented each time a later run finds changed content."""
@@ -111,6 +112,12 @@ class Article:
 
     schema_version: int = SCHEMA_VERSION
     """Version of this record's format; bumped on any incompatible change."""
+
+    def __post_init__(self) -> None:
+        # Computed once the record is built so that no producer can forget it; a producer that edits the text
+        # afterwards calls compute_content_hash() again.
+        if not self.content_hash:
+            self.content_hash = self.compute_content_hash()
 
     def compute_content_hash(self) -> str:
         """The ``content_hash`` this record's text gives (the normaliser stores it; state compares it)."""

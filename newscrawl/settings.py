@@ -45,7 +45,10 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # --- features as Scrapy add-ons: each one sets its own middlewares, extensions and pipelines -------------------
-ADDONS: dict[str, int] = {}
+ADDONS: dict[str, int] = {
+    # Distributed crawling on Redis; inert unless NEWSCRAWL_REDIS_URL is set.
+    "newscrawl.distributed.RedisAddon": 900,
+}
 
 # --- pipeline ------------------------------------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -61,3 +64,5 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # Logs at INFO are what people read on a server; DEBUG lists every request.
 LOG_LEVEL = "INFO"
+# A dropped page is one short line (reason and URL), not the item's repr.
+LOG_FORMATTER = "newscrawl.logformatter.NewsLogFormatter"
