@@ -26,12 +26,22 @@ def main(argv: list[str] | None = None) -> int:
     with DemoServer(port=0) as server:
         print(f"demo site serving at {server.base_url}", flush=True)
         command = [
-            sys.executable, "-m", "scrapy", "crawl", "news",
-            "-a", "site=demo", "-a", f"base_url={server.base_url}",
-            "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            "site=demo",
+            "-a",
+            f"base_url={server.base_url}",
+            "-s",
+            f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
             # The demo site lives on loopback, which a production crawl refuses to visit.
-            "-s", "NEWSCRAWL_ALLOW_PRIVATE_TARGETS=true",
-            "-s", f"LOG_LEVEL={args.loglevel}",
+            "-s",
+            "NEWSCRAWL_ALLOW_PRIVATE_TARGETS=true",
+            "-s",
+            f"LOG_LEVEL={args.loglevel}",
         ]
         print("running:", " ".join(command), flush=True)
         result = subprocess.run(command, check=False)

@@ -58,6 +58,8 @@ CREDIT_LABELS = (
     r"photo\s+credits?|image\s+credits?|picture\s+credits?|photos?|photograph(?:y|s)?|pictures?|pics?|images?"
     r"|credits?|fotos?|fotografie|bild(?:er|quelle)?|quelle|cr[ée]dits?\s+photos?|cr[ée]dits?|fot[óo]|fot\."
     r"|zdj[ęe]cie|zdj[ęe]cia|fuente|fonte|source|illustration|grafik|copyright"
+    # Cyrillic, Greek, Turkish, Nordic, Dutch, Czech labels: credits are labelled in the page's own language.
+    r"|фото(?:графия)?|источник|иллюстрация|φωτογραφία|φωτο|kaynak|fotoğraf|billede|kuva|bron|zdroj"
 )
 CREDIT_LINE = re.compile(
     rf"^(?:(?:{CREDIT_LABELS})\s*[:：]|©|\(c\)\s|photo\s+by\s|photograph\s+by\s|courtesy\s+of\s)",
