@@ -45,10 +45,7 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # --- features as Scrapy add-ons: each one sets its own middlewares, extensions and pipelines -------------------
-ADDONS: dict[str, int] = {
-    # Distributed crawling on Redis; inert unless NEWSCRAWL_REDIS_URL is set.
-    "newscrawl.distributed.RedisAddon": 900,
-}
+ADDONS: dict[str, int] = {}
 
 # --- pipeline ------------------------------------------------------------------------------------------------
 ITEM_PIPELINES = {
