@@ -1,0 +1,354 @@
+"""Find the article's images (cover first, then content images in page order) with captions and credits."""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import replace
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.extraction.document import squash, text_of
+from newscrawl.extraction.jsonld import JsonLdData, as_text, names_of
+from newscrawl.extraction.raw import RawImage
+from newscrawl.hints import EntryHints
+
+_ARTICLE_CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
+_FIGURE_IMAGES = etree.XPath("//figure//img")
+_IMAGES = etree.XPath(".//img")
+_ALWAYS_CHROME = frozenset({"nav", "aside", "form", "button"})
+_DESCRIPTOR = re.compile(r"^(\d+(?:\.\d+)?)[wxh]?$")
+_LAZY_ATTRIBUTES = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-lazy",
+    "data-url",
+    "data-hi-res-src",
+    "data-full-src",
+    "data-image",
+    "data-img-src",
+    "src",
+)
+_LAZY_SRCSETS = ("srcset", "data-srcset", "data-lazy-srcset")
+# Generic markers of page furniture rather than editorial images.
+_NON_CONTENT = re.compile(
+    r"logo|avatar|icon|sprite|pixel|spacer|blank\.|placeholder|gravatar|badge|emoji|banner|advert|"
+    r"doubleclick|tracking|/ads?/|[-_]ads?[-_./]|1x1|transparent\.|loader|spinner|author-?(?:image|photo|pic)|"
+    r"profile|headshot|mugshot|thumb-?author|social|share|facebook|twitter|whatsapp|pinterest|flag",
+    re.IGNORECASE,
+)
+_CREDIT_CLASS = re.compile(
+    r"credit|copyright|source|author|photographer|byline|rights|quelle|fotograf", re.IGNORECASE
+)
+_CAPTION_CLASS = re.compile(r"caption|legend|description|bildunterschrift", re.IGNORECASE)
+_VISIBLE_IMAGES = etree.XPath(".//img[not(ancestor::noscript)]")
+_CAPTION_BOUNDARIES = frozenset({"body", "article", "main", "section", "ul", "ol", "li"})
+_MAX_CAPTION_DEPTH = 4
+# Wrappers that do not count as a level between an image and its caption.
+_TRANSPARENT = frozenset({"source", "picture", "a", "noscript"})
+_MIN_SIDE = 100  # pixels; smaller images are icons, buttons or tracking pixels
+# A file name this long is specific enough to identify one picture across its renditions
+# (".../w1240/16x9/harbour-at-dawn.jpg.webp" and ".../facebook_teaser/harbour-at-dawn.jpg").
+_MIN_IDENTIFYING_STEM = 12
+_RENDITION_SOURCES = frozenset({"dom"})
+
+
+def parse_srcset(srcset: str) -> list[tuple[str, float]]:
+    """``(url, size)`` pairs of a ``srcset``, parsed as the HTML standard does: a URL may hold commas
+    (``?crop=4:5,smart``); only a comma that ends a URL or follows its descriptors separates candidates."""
+    out: list[tuple[str, float]] = []
+    position, length = 0, len(srcset)
+    while position < length:
+        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < length and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = srcset.find(",", position)
+            end = length if end < 0 else end
+            descriptor = srcset[position:end].strip()
+            position = end + 1
+        if not url:
+            continue
+        match = _DESCRIPTOR.match(descriptor)
+        out.append((url, float(match.group(1)) if match else 1.0))
+    return out
+
+
+def _srcset_best(srcset: str | None) -> str | None:
+    if not srcset:
+        return None
+    candidates = [(size, url) for url, size in parse_srcset(srcset) if not url.startswith("data:")]
+    # max() keeps the first of equal sizes, i.e. the page's own order.
+    return max(candidates, key=lambda candidate: candidate[0])[1] if candidates else None
+
+
+def _too_small(image: HtmlElement) -> bool:
+    for attribute in ("width", "height"):
+        value = (image.get(attribute) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < _MIN_SIDE:
+            return True
+    return False
+
+
+def _picture_of(image: HtmlElement) -> HtmlElement | None:
+    # libxml2 does not know <source> is void, so an <img> may sit inside a chain of <source> elements.
+    for ancestor in image.iterancestors():
+        if ancestor.tag == "picture":
+            return ancestor
+        if ancestor.tag != "source":
+            return None
+    return None
+
+
+def _real_srcset(element: HtmlElement) -> str | None:
+    """The srcset a lazy loader will install (``data-srcset``) before a placeholder one (``data:,1w``)."""
+    for attribute in _LAZY_SRCSETS[::-1]:
+        value = element.get(attribute)
+        if value and not value.lstrip().startswith("data:"):
+            return value
+    return None
+
+
+def image_url(image: HtmlElement, base_url: str) -> str | None:
+    """Absolute URL of the largest rendition an ``<img>`` (or its ``<picture>``) offers, lazy-loading included."""
+    candidates: list[str | None] = []
+    picture = _picture_of(image)
+    if picture is not None:
+        for source in picture.iter("source"):
+            candidates.append(_srcset_best(_real_srcset(source)))
+    for attribute in _LAZY_SRCSETS:
+        candidates.append(_srcset_best(image.get(attribute)))
+    for attribute in _LAZY_ATTRIBUTES:
+        candidates.append(image.get(attribute))
+    for candidate in candidates:
+        candidate = squash(candidate)
+        if candidate and not candidate.startswith(("data:", "about:", "javascript:")):
+            try:
+                return urljoin(base_url, candidate)
+            except ValueError:
+                continue
+    return None
+
+
+def _in_chrome(image: HtmlElement) -> bool:
+    """Inside navigation, a sidebar or a form; a header/footer counts only outside the article,
+    since an article's own header holds its lead image."""
+    in_header = False
+    for ancestor in image.iterancestors():
+        tag = ancestor.tag
+        if tag in _ALWAYS_CHROME:
+            return True
+        if tag in ("header", "footer"):
+            in_header = True
+        elif tag in ("article", "main"):
+            return False
+    return in_header
+
+
+def _caption_element(container: HtmlElement, image: HtmlElement) -> HtmlElement | None:
+    """The container's caption: a ``<figcaption>``, else the first caption-classed element beside the image."""
+    for caption in container.iter("figcaption"):
+        return caption
+    for element in container.iter():
+        if element is container or not isinstance(element.tag, str):
+            continue
+        if _CAPTION_CLASS.search(element.get("class") or "") and image not in element.iterdescendants():
+            return element
+    return None
+
+
+def _media_container(image: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
+    """The nearest ``<figure>`` or single-image block around the image that holds a caption, and that caption."""
+    depth = 0
+    for ancestor in image.iterancestors():
+        if ancestor.tag in _TRANSPARENT:
+            continue
+        depth += 1
+        if depth > _MAX_CAPTION_DEPTH or ancestor.tag in _CAPTION_BOUNDARIES:
+            return None
+        if ancestor.tag != "figure" and len(_VISIBLE_IMAGES(ancestor)) > 1:
+            # A block with several images is a gallery or a teaser list: its captions belong to the others.
+            return None
+        caption = _caption_element(ancestor, image)
+        if caption is not None:
+            return ancestor, caption
+        if ancestor.tag == "figure":
+            return None
+    return None
+
+
+def _caption_and_credit(image: HtmlElement) -> tuple[str | None, str | None]:
+    found = _media_container(image)
+    if found is None:
+        return None, None
+    container, caption_element = found
+    credit_element: HtmlElement | None = None
+    for element in container.iter():
+        if element is caption_element or element is container or not isinstance(element.tag, str):
+            continue
+        if element.tag in ("small", "cite") or _CREDIT_CLASS.search(element.get("class") or ""):
+            if text_of(element):
+                credit_element = element
+                break
+    caption_text = text_of(caption_element)
+    if credit_element is None:
+        return caption_text or None, None
+    credit_text = text_of(credit_element)
+    if credit_element in caption_element.iterdescendants():
+        # A credit printed inside the caption runs to its end ("Photo by X / Agency"), so everything
+        # from the credit on is credit and everything before it is caption.
+        position = caption_text.rfind(credit_text)
+        if position >= 0:
+            credit_text = caption_text[position:].strip()
+            caption_text = caption_text[:position].strip()
+    return caption_text or None, credit_text or None
+
+
+def _content_scope(tree: HtmlElement) -> list[HtmlElement]:
+    containers = _ARTICLE_CONTAINERS(tree)
+    if not containers:
+        return []
+    # The article container with the most text is the story; others are teasers.
+    best = max(containers, key=lambda element: len(element.text_content()))
+    return [best]
+
+
+def dom_images(tree: HtmlElement, base_url: str) -> list[RawImage]:
+    """Editorial images of the article in page order: inside the main container, else every ``<figure>``."""
+    scopes = _content_scope(tree)
+    images = [img for scope in scopes for img in _IMAGES(scope)] if scopes else []
+    if not images:
+        images = _FIGURE_IMAGES(tree)
+    out: list[RawImage] = []
+    for image in images:
+        if _too_small(image) or _in_chrome(image):
+            continue
+        url = image_url(image, base_url)
+        if url is None:
+            continue
+        alt = squash(image.get("alt")) or None
+        hints = " ".join(filter(None, (url, image.get("class"), image.get("id"), alt)))
+        if _NON_CONTENT.search(hints) or url.lower().split("?")[0].endswith(".svg"):
+            continue
+        caption, credit = _caption_and_credit(image)
+        out.append(RawImage(url=url, caption=caption, credit=credit, alt=alt, source="dom"))
+    return out
+
+
+def jsonld_images(data: JsonLdData, base_url: str) -> list[RawImage]:
+    node = data.article
+    if node is None:
+        return []
+    out: list[RawImage] = []
+    for item in data.iter_values(node.get("image")):
+        url: str | None
+        caption = credit = None
+        if isinstance(item, str):
+            url = item
+        elif isinstance(item, dict):
+            url = as_text(item.get("url")) or as_text(item.get("contentUrl"))
+            caption = as_text(item.get("caption")) or as_text(item.get("description"))
+            credits = (
+                [as_text(item.get("creditText"))]
+                if item.get("creditText")
+                else names_of(data, item.get("copyrightHolder") or item.get("author") or item.get("creator"))
+            )
+            credit = ", ".join(c for c in credits if c) or None
+        else:
+            continue
+        if url:
+            out.append(
+                RawImage(url=urljoin(base_url, url.strip()), caption=caption, credit=credit, source="jsonld")
+            )
+    return out
+
+
+def _identities(url: str) -> set[str]:
+    """Keys under which two URLs are renditions of one picture: host + path, and a long file-name stem."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return {url}
+    keys = {parts.netloc.lower() + parts.path}
+    stem = parts.path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    if len(stem) >= _MIN_IDENTIFYING_STEM:
+        keys.add("stem:" + stem)
+    return keys
+
+
+def merge_renditions(images: list[RawImage]) -> list[RawImage]:
+    """One record per picture: renditions (og:image, JSON-LD crops, the ``<img>`` shown) become one.
+
+    The record keeps the position of its first rendition and the URL of the one the page displays
+    (the DOM's largest), which is what a reader sees; captions and credits fill in from any rendition.
+    """
+    merged: list[RawImage] = []
+    index: dict[str, int] = {}
+    for image in images:
+        keys = _identities(image.url)
+        position = next((index[key] for key in keys if key in index), None)
+        if position is None:
+            for key in keys:
+                index[key] = len(merged)
+            merged.append(image)
+            continue
+        kept = merged[position]
+        if image.source in _RENDITION_SOURCES and kept.source not in _RENDITION_SOURCES:
+            # The rendition the page displays wins, with the caption printed under it.
+            primary, secondary = image, kept
+        else:
+            primary, secondary = kept, image
+        merged[position] = replace(
+            kept,
+            url=primary.url,
+            caption=primary.caption or secondary.caption,
+            credit=primary.credit or secondary.credit,
+            alt=primary.alt or secondary.alt,
+            source=primary.source,
+        )
+        for key in keys:
+            index.setdefault(key, position)
+    return merged
+
+
+def collect_images(
+    tree: HtmlElement, base_url: str, data: JsonLdData, metas: dict[str, list[str]], entry: EntryHints | None
+) -> list[RawImage]:
+    """Cover first (``og:image``, else the first JSON-LD image), then the article's images in page order."""
+    structured = jsonld_images(data, base_url)
+    cover_url: str | None = None
+    cover_source = "opengraph"
+    for key in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
+        values = metas.get(key)
+        if values:
+            cover_url = urljoin(base_url, values[0])
+            cover_source = "opengraph" if key.startswith("og:") else "meta"
+            break
+    images: list[RawImage] = []
+    if cover_url is None and structured:
+        cover_url, cover_source = structured[0].url, "jsonld"
+    if cover_url is not None:
+        alt = (metas.get("og:image:alt") or [None])[0]
+        images.append(RawImage(url=cover_url, alt=alt, is_cover=True, source=cover_source))
+    images.extend(structured)
+    images.extend(dom_images(tree, base_url))
+    if entry is not None:
+        for hint in entry.images:
+            images.append(
+                RawImage(
+                    url=urljoin(base_url, hint.url),
+                    caption=hint.caption,
+                    credit=hint.credit,
+                    source=entry.source,
+                )
+            )
+    return merge_renditions(images)

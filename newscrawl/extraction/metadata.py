@@ -1,0 +1,397 @@
+"""Fill a RawArticle's metadata fields from JSON-LD, microdata, OpenGraph, meta tags, the DOM and the URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.extraction.document import squash, text_of, unescape
+from newscrawl.extraction.jsonld import JsonLdData, as_text, is_organisation, is_person, names_of, node_types
+from newscrawl.extraction.raw import Candidate, RawArticle
+
+T = TypeVar("T")
+
+_META = etree.XPath("//meta[@content]")
+_LINK_CANONICAL = etree.XPath(
+    "//link[contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href"
+)
+_HTML_LANG = etree.XPath(
+    "/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"}
+)
+_TITLE = etree.XPath("//head/title | /html/title")
+_ITEMPROPS = etree.XPath("//*[@itemprop]")
+_H1_IN_ARTICLE = etree.XPath("(//article//h1 | //main//h1 | //*[@role='main']//h1)")
+_H1 = etree.XPath("//h1")
+_TIME_DATETIME = etree.XPath("//time[@datetime]")
+# Byline containers by their conventional class names; generic, not tied to any site.
+_BYLINE = etree.XPath(
+    "//*[@rel='author'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]"
+    " | //*[contains(@class, 'author-name') or contains(@class, 'authorName') or contains(@class, 'author__name')"
+    " or contains(@class, 'byline__name') or contains(@class, 'article-author') or contains(@class, 'byline-name')]"
+)
+# Date-bearing data attributes (data-publicationdate, data-date-published...) that scripts render from.
+_DATA_DATE_ATTRIBUTES = etree.XPath(
+    "//body//@*[starts-with(name(), 'data-') and (contains(name(), 'date') or contains(name(), 'publi')"
+    " or contains(name(), 'modif') or contains(name(), 'updat'))]"
+)
+# Visible datelines: short elements whose class names a date ("date", "dateline", "publish", "timestamp").
+_ARTICLE_CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
+_DATELINE_ELEMENTS = etree.XPath(
+    ".//*[contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'date')"
+    " or contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'publish')"
+    " or contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'timestamp')]"
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
+_MAX_DATELINE_CHARS = 80
+_BREADCRUMB_LINKS = etree.XPath(
+    "//*[contains(@class, 'breadcrumb') or @aria-label='breadcrumb' or @aria-label='Breadcrumb']//a"
+)
+_KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+_DATE_IN_TEXT = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]{3,}\.? \d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}"
+)
+_MODIFIED_HINT = re.compile(r"updat|modif|aktualisiert|geändert|actualiz|mis à jour", re.IGNORECASE)
+
+# Meta names (lower case) per field, best first. The same key may be in name=, property= or itemprop=.
+_META_TITLE = ("twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title")
+_META_DESCRIPTION = ("description", "twitter:description", "dc.description", "dcterms.description")
+_META_AUTHORS = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "cxenseparse:author",
+    "citation_author",
+)
+_META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "published_time",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "dc.date.created",
+    "date",
+    "article:published",
+    "cxenseparse:recs:publishtime",
+    "citation_publication_date",
+    "originalpublicationdate",
+)
+_META_MODIFIED = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "modified_time",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "article.updated",
+    "lastmod",
+    "cxenseparse:recs:articlemodifiedtime",
+)
+_META_LANGUAGE = ("content-language", "dc.language", "dcterms.language", "language", "og:locale")
+_META_SECTION = (
+    "article:section",
+    "parsely-section",
+    "section",
+    "category",
+    "article.section",
+    "cxenseparse:section",
+)
+_META_TAGS = ("news_keywords", "keywords", "article:tag", "parsely-tags", "sailthru.tags", "article:tags")
+_META_SITE = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:app:name:iphone")
+_OPENGRAPH_PREFIXES = ("og:", "article:")
+
+
+def _add(candidates: list[Candidate[T]], value: T | None, source: str) -> None:
+    if value is None or value == "" or value == []:
+        return
+    if any(existing.value == value for existing in candidates):
+        return
+    candidates.append(Candidate(value, source))
+
+
+def _source_of_meta(key: str) -> str:
+    return "opengraph" if key.startswith(_OPENGRAPH_PREFIXES) else "meta"
+
+
+def _split_keywords(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        for part in _KEYWORD_SPLIT.split(value):
+            part = squash(part)
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+def read_meta(tree: etree._Element) -> dict[str, list[str]]:
+    """Every ``<meta>`` content keyed by its lower-cased name, property, itemprop or http-equiv."""
+    metas: dict[str, list[str]] = {}
+    for element in _META(tree):
+        content = squash(element.get("content"))
+        if "&" in content:
+            content = unescape(content)
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = element.get(attribute)
+            if key:
+                metas.setdefault(key.strip().lower(), []).append(content)
+    return metas
+
+
+def _microdata_value(element: HtmlElement) -> str | None:
+    for attribute in ("content", "datetime"):
+        value = element.get(attribute)
+        if value and value.strip():
+            return squash(value)
+    if element.tag in ("a", "link"):
+        return None
+    text = text_of(element)
+    return text or None
+
+
+def read_microdata(tree: etree._Element) -> dict[str, list[HtmlElement]]:
+    """Elements carrying each ``itemprop`` (outside ``<meta>``, which :func:`read_meta` covers), page order."""
+    props: dict[str, list[HtmlElement]] = {}
+    for element in _ITEMPROPS(tree):
+        if element.tag == "meta":
+            continue
+        for prop in element.get("itemprop", "").split():
+            props.setdefault(prop, []).append(element)
+    return props
+
+
+def _microdata_author_names(elements: list[HtmlElement]) -> list[str]:
+    names: list[str] = []
+    for element in elements:
+        if element.get("itemscope") is not None:
+            inner = element.xpath(".//*[@itemprop='name']")
+            value = (inner[0].get("content") or text_of(inner[0])) if inner else None
+        else:
+            value = _microdata_value(element)
+        if value and len(value) < 120 and value not in names:
+            names.append(squash(value))
+    return names
+
+
+def _jsonld_image_urls(data: JsonLdData, value: Any) -> list[str]:
+    urls: list[str] = []
+    for item in data.iter_values(value):
+        url = (
+            item
+            if isinstance(item, str)
+            else (as_text(item.get("url") or item.get("contentUrl")) if isinstance(item, dict) else None)
+        )
+        if url:
+            urls.append(url)
+    return urls
+
+
+def _jsonld_paywall(node: dict[str, Any]) -> bool | None:
+    for holder in [
+        node,
+        *(
+            [p for p in node.get("hasPart", []) if isinstance(p, dict)]
+            if isinstance(node.get("hasPart"), list)
+            else [node.get("hasPart")]
+            if isinstance(node.get("hasPart"), dict)
+            else []
+        ),
+    ]:
+        value = holder.get("isAccessibleForFree")
+        if isinstance(value, bool):
+            return not value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+            return value.strip().lower() in ("false", "no")
+    return None
+
+
+def fill_jsonld(raw: RawArticle, data: JsonLdData, deferred_authors: list[Candidate[list[str]]]) -> None:
+    """JSON-LD candidates; organisation-only bylines go to ``deferred_authors`` (added after every other source)."""
+    node = data.article
+    if node is not None:
+        _add(raw.title, as_text(node.get("headline")) or as_text(node.get("name")), "jsonld")
+        _add(raw.description, as_text(node.get("description")), "jsonld")
+        authors = names_of(data, node.get("author")) or names_of(data, node.get("creator"))
+        if authors and not is_person(data, node.get("author")) and is_organisation(data, node.get("author")):
+            # An organisation credited in JSON-LD yields to a person named by any later source.
+            deferred_authors.append(Candidate(authors, "jsonld"))
+        else:
+            _add(raw.authors, authors, "jsonld")
+        _add(raw.published, as_text(node.get("datePublished")), "jsonld")
+        _add(raw.published, as_text(node.get("dateCreated")), "jsonld")
+        _add(raw.modified, as_text(node.get("dateModified")), "jsonld")
+        language = node.get("inLanguage")
+        if isinstance(language, dict):
+            language = language.get("alternateName") or language.get("name")
+        _add(raw.language, as_text(language), "jsonld")
+        section = node.get("articleSection")
+        if isinstance(section, list):
+            section = next((s for s in section if isinstance(s, str) and s.strip()), None)
+        _add(raw.section, as_text(section), "jsonld")
+        keywords = node.get("keywords")
+        if isinstance(keywords, str):
+            _add(raw.tags, _split_keywords([keywords]), "jsonld")
+        elif isinstance(keywords, list):
+            _add(raw.tags, _split_keywords(k for k in keywords if isinstance(k, str)), "jsonld")
+        paywall = _jsonld_paywall(node)
+        if paywall is not None:
+            _add(raw.paywall, paywall, "jsonld")
+        for publisher in names_of(data, node.get("publisher")):
+            _add(raw.site_name, publisher, "jsonld")
+        main_entity = data.resolve(node.get("mainEntityOfPage"))
+        if isinstance(main_entity, dict):
+            main_entity = main_entity.get("@id") or main_entity.get("url")
+        for candidate in (node.get("url"), main_entity):
+            if isinstance(candidate, str) and candidate.startswith("http"):
+                _add(raw.canonical, candidate.strip(), "jsonld")
+    for site in data.of_type(frozenset({"website", "newsmediaorganization", "organization"})):
+        _add(raw.site_name, as_text(site.get("name")), "jsonld")
+        break
+    for crumbs in data.of_type(frozenset({"breadcrumblist"})):
+        items = [data.resolve(i) for i in crumbs.get("itemListElement") or [] if isinstance(i, dict)]
+        items.sort(key=lambda i: int(i.get("position")) if str(i.get("position", "")).isdigit() else 0)
+        names = [as_text(i.get("name")) or as_text(data.resolve(i.get("item"))) for i in items]
+        names = [n for n in names if n]
+        # The first crumb is the home page, the last often the article itself.
+        if len(names) >= 3 or (
+            len(names) == 2 and names[-1] != as_text((data.article or {}).get("headline"))
+        ):
+            _add(raw.section, names[1] if len(names) >= 2 else None, "jsonld")
+        break
+
+
+def fill_microdata(raw: RawArticle, props: dict[str, list[HtmlElement]]) -> None:
+    for prop, target in (("headline", raw.title), ("description", raw.description)):
+        if props.get(prop):
+            _add(target, _microdata_value(props[prop][0]), "microdata")
+    if props.get("author"):
+        _add(raw.authors, _microdata_author_names(props["author"]), "microdata")
+    for prop, target in (
+        ("datePublished", raw.published),
+        ("dateModified", raw.modified),
+        ("articleSection", raw.section),
+        ("inLanguage", raw.language),
+    ):
+        if props.get(prop):
+            _add(target, _microdata_value(props[prop][0]), "microdata")
+    if props.get("keywords"):
+        _add(
+            raw.tags,
+            _split_keywords(filter(None, (_microdata_value(e) for e in props["keywords"]))),
+            "microdata",
+        )
+
+
+def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
+    def first(keys: Iterable[str], target: list[Candidate[str]]) -> None:
+        for key in keys:
+            for value in metas.get(key, ()):
+                _add(target, value, _source_of_meta(key))
+
+    first(("og:title",), raw.title)
+    first(_META_TITLE, raw.title)
+    first(("og:description",), raw.description)
+    first(_META_DESCRIPTION, raw.description)
+    first(_META_PUBLISHED, raw.published)
+    first(_META_MODIFIED, raw.modified)
+    # Spelling variants ("article:published:time", "publish_date_time") after the known names.
+    for key, values in metas.items():
+        if ("date" in key or "time" in key) and ("publi" in key or "modif" in key or "updat" in key):
+            target = raw.modified if ("modif" in key or "updat" in key) else raw.published
+            for value in values:
+                if _ISO_DATE.match(value):
+                    _add(target, value, _source_of_meta(key))
+    first(_META_LANGUAGE, raw.language)
+    first(_META_SECTION, raw.section)
+    first(_META_SITE, raw.site_name)
+    for key in _META_AUTHORS:
+        names = [v for v in metas.get(key, ()) if not v.startswith(("http://", "https://"))]
+        _add(raw.authors, names, _source_of_meta(key))
+    for key in _META_TAGS:
+        _add(raw.tags, _split_keywords(metas.get(key, ())), _source_of_meta(key))
+    for value in metas.get("og:url", ()):
+        _add(raw.canonical, value, "opengraph")
+    tier = (metas.get("article:content_tier") or [""])[0].lower()
+    if tier in ("locked", "metered", "free"):
+        _add(raw.paywall, tier != "free", "opengraph")
+
+
+def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
+    for href in _LINK_CANONICAL(tree):
+        _add(raw.canonical, squash(href), "dom")
+    headings = _H1_IN_ARTICLE(tree) or _H1(tree)
+    for heading in headings[:1]:
+        _add(raw.title, text_of(heading), "dom")
+    for title in _TITLE(tree)[:1]:
+        _add(raw.title, text_of(title), "dom")
+    bylines: list[str] = []
+    for element in _BYLINE(tree):
+        text = text_of(element)
+        if text and len(text) <= 120 and text not in bylines:
+            bylines.append(text)
+        if len(bylines) >= 4:
+            break
+    _add(raw.authors, bylines, "dom")
+    for element in _TIME_DATETIME(tree):
+        value = squash(element.get("datetime"))
+        hints = " ".join(filter(None, (element.get("class"), element.get("itemprop"), text_of(element))))
+        target = raw.modified if _MODIFIED_HINT.search(hints) else raw.published
+        _add(target, value, "dom")
+    for attribute in _DATA_DATE_ATTRIBUTES(tree)[:20]:
+        value = squash(str(attribute))
+        if _ISO_DATE.match(value):
+            name = str(attribute.attrname).lower()
+            target = raw.modified if _MODIFIED_HINT.search(name) else raw.published
+            _add(target, value, "dom")
+    datelines = 0
+    # The story's own container first: teasers elsewhere on the page carry other dates.
+    containers = _ARTICLE_CONTAINERS(tree)
+    scope = max(containers, key=lambda element: len(element.text_content())) if containers else tree
+    for element in _DATELINE_ELEMENTS(scope):
+        if element.tag in ("script", "style", "body", "html"):
+            continue
+        text = text_of(element)
+        if not text or len(text) > _MAX_DATELINE_CHARS or not _DATE_IN_TEXT.search(text):
+            continue
+        target = raw.modified if _MODIFIED_HINT.search(f"{element.get('class')} {text}") else raw.published
+        _add(target, text, "dom")
+        datelines += 1
+        if datelines >= 3:
+            break
+    crumbs = [text_of(a) for a in _BREADCRUMB_LINKS(tree)]
+    crumbs = [c for c in crumbs if c]
+    if len(crumbs) >= 2:
+        _add(raw.section, crumbs[1], "dom")
+
+
+def fill_html_lang(raw: RawArticle, tree: etree._Element, metas: dict[str, list[str]]) -> None:
+    for lang in _HTML_LANG(tree):
+        if squash(lang):
+            raw.html_lang = squash(lang)
+            return
+    for value in metas.get("content-language", ()):
+        raw.html_lang = value
+        return
+
+
+def node_is_article(node: dict[str, Any] | None) -> bool:
+    return node is not None and bool(node_types(node))

@@ -1,0 +1,283 @@
+"""The assembler: RawArticle (every candidate, best first) -> Article (the first value that survives)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from datetime import timezone
+from typing import TypeVar
+
+from newscrawl.extraction.raw import Candidate, RawArticle, RawImage
+from newscrawl.items import Article, Image
+from newscrawl.normalize import authors as authors_mod
+from newscrawl.normalize import dates as dates_mod
+from newscrawl.normalize import language as language_mod
+from newscrawl.normalize import media as media_mod
+from newscrawl.normalize import text as text_mod
+from newscrawl.normalize import urls as urls_mod
+from newscrawl.sites.spec import SiteSpec
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _first(
+    candidates: Sequence[Candidate[T]], normalise: Callable[[T], R | None], field: str, url: str
+) -> tuple[R | None, str | None]:
+    """The first candidate whose normalised value is non-empty, with its source."""
+    for candidate in candidates:
+        try:
+            value = normalise(candidate.value)
+        except Exception:  # noqa: BLE001 - a normaliser bug on one candidate falls through to the next
+            logger.warning("normalising %s from %s failed on %s", field, candidate.source, url, exc_info=True)
+            continue
+        if value:
+            return value, candidate.source
+    return None, None
+
+
+def _safe(call: Callable[[], R], default: R, what: str, url: str) -> R:
+    try:
+        return call()
+    except Exception:  # noqa: BLE001 - one field's failure must not lose the record
+        logger.warning("normalising %s failed on %s", what, url, exc_info=True)
+        return default
+
+
+def _clean_optional(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return text_mod.clean_text(value) or None
+
+
+def _merge_images(raw_images: Sequence[RawImage], url: str) -> list[Image]:
+    """One record per URL (duplicates lend their caption/credit/alt), cover first, at most one cover."""
+    by_url: dict[str, Image] = {}
+    order: list[str] = []
+    cover_url: str | None = None
+    for raw_image in raw_images:
+        image_url = raw_image.url.strip()
+        if not image_url:
+            continue
+        caption, credit = _safe(
+            lambda ri=raw_image: media_mod.split_caption_credit(  # type: ignore[misc]
+                _clean_optional(ri.caption), _clean_optional(ri.credit)
+            ),
+            (None, None),
+            "image caption",
+            url,
+        )
+        alt = _clean_optional(raw_image.alt)
+        existing = by_url.get(image_url)
+        if existing is None:
+            by_url[image_url] = Image(url=image_url, caption=caption, credit=credit, alt=alt)
+            order.append(image_url)
+        else:
+            existing.caption = existing.caption or caption
+            existing.credit = existing.credit or credit
+            existing.alt = existing.alt or alt
+        if raw_image.is_cover and cover_url is None:
+            cover_url = image_url
+    if cover_url is None and order:
+        cover_url = order[0]
+    images = [by_url[u] for u in order]
+    for image in images:
+        image.is_cover = image.url == cover_url
+    images.sort(key=lambda image: not image.is_cover)  # stable: page order kept after the cover
+    return images
+
+
+def normalize_article(
+    raw: RawArticle, *, site: SiteSpec | None = None, site_id: str | None = None
+) -> Article:
+    """Assemble the exported record: per field the first candidate that survives normalisation.
+
+    Never raises on odd values: a normaliser that fails on one candidate moves on to the next one.
+    """
+    url = raw.url
+    provenance: dict[str, str] = {}
+    site_names: list[str] = []
+    for candidate in raw.site_name:
+        name = _safe(lambda c=candidate: text_mod.clean_text(c.value), "", "site name", url)  # type: ignore[misc]
+        if name and name not in site_names:
+            site_names.append(name)
+
+    def record(field: str, source: str | None) -> None:
+        if source:
+            provenance[field] = source
+
+    title, source = _choose_title(raw.title, site_names, url)
+    record("title", source)
+    description, source = _first(raw.description, text_mod.clean_text, "description", url)
+    record("description", source)
+    authors, source = _first(
+        raw.authors, lambda names: authors_mod.clean_authors(names, site_names=site_names), "authors", url
+    )
+    record("authors", source)
+
+    languages = [site.language] if site is not None and site.language else None
+    choice = _safe(
+        lambda: dates_mod.choose_dates(
+            [(c.value, c.source) for c in raw.published],
+            [(c.value, c.source) for c in raw.modified],
+            fetched_at=raw.fetched_at,
+            timezone=site.timezone if site is not None else None,
+            languages=languages,
+            date_order=site.date_order if site is not None else None,
+        ),
+        None,
+        "dates",
+        url,
+    )
+    published_at = published_raw = modified_at = modified_raw = None
+    if choice is not None:
+        if choice.published is not None:
+            published_at, published_raw = choice.published.iso, choice.published.raw
+            record("published_at", choice.published_source)
+        if choice.modified is not None:
+            modified_at, modified_raw = choice.modified.iso, choice.modified.raw
+            record("modified_at", choice.modified_source)
+        for flag, value in (choice.flags or {}).items():
+            provenance[flag] = value
+
+    section, source = _first(raw.section, text_mod.clean_text, "section", url)
+    record("section", source)
+    tags, source = _first(
+        raw.tags, lambda values: _dedupe(text_mod.clean_text(v) for v in values), "tags", url
+    )
+    record("tags", source)
+    paywall: bool | None = None
+    if raw.paywall:
+        paywall = bool(raw.paywall[0].value)
+        record("paywall", raw.paywall[0].source)
+
+    images = _safe(lambda: _merge_images(raw.images, url), [], "images", url)
+    if images:
+        record("images", next((ri.source for ri in raw.images if ri.url.strip() == images[0].url), "dom"))
+    captions = [image.caption for image in images if image.caption]
+    credits = [image.credit for image in images if image.credit]
+    paragraphs = _safe(
+        lambda: text_mod.clean_body(
+            # The description is not passed: most pages' description is their first paragraph, which belongs
+            # to the body (measured on both evaluation sets: passing it loses ~0.6 points of body recall).
+            raw.body,
+            title=title,
+            captions=captions,
+            credits=credits,
+        ),
+        [p for p in raw.body if p.strip()],
+        "body",
+        url,
+    )
+    body = "\n\n".join(paragraphs)
+    if body:
+        record("body", raw.body_source)
+
+    language = _pick_language(raw, body, site, provenance)
+    canonical = _safe(
+        lambda: urls_mod.choose_canonical(url, [c.value for c in raw.canonical]), url, "canonical", url
+    )
+    if canonical != url:
+        record("canonical_url", next((c.source for c in raw.canonical if c.value == canonical), "dom"))
+    site_value = site_id or (site.id if site is not None else None)
+    if site_value:
+        provenance["site"] = "site"
+    else:
+        site_value = _safe(lambda: urls_mod.registered_domain(url), "", "site", url) or url
+
+    return Article(
+        url=url,
+        canonical_url=canonical or url,
+        site=site_value,
+        title=title or "",
+        description=description,
+        authors=list(authors or []),
+        published_at=published_at,
+        published_raw=published_raw,
+        modified_at=modified_at,
+        modified_raw=modified_raw,
+        language=language,
+        section=section,
+        tags=list(tags or []),
+        body=body,
+        images=images,
+        paywall=paywall,
+        word_count=_safe(lambda: text_mod.count_words(body), 0, "word count", url),
+        fetched_at=raw.fetched_at.astimezone(timezone.utc).isoformat(),
+        provenance=provenance,
+    )
+
+
+# Where pages disagree, the OpenGraph title is the headline the publisher chose to show for the article;
+# JSON-LD ``headline`` is more often an SEO variant. Measured on the fundus set: 0.87 vs 0.86 exact.
+_TITLE_PRECEDENCE = ("opengraph", "jsonld", "microdata", "meta", "feed", "sitemap", "dom")
+_AFFIX_SEPARATOR = re.compile(r"^\s*(?:\||-|–|—|:|：|·|•|»|/|｜)\s*")
+_TRUNCATED = ("…", "...")
+_MIN_AFFIX_SHARE = 0.4
+
+
+def _choose_title(
+    candidates: Sequence[Candidate[str]], site_names: Sequence[str], url: str
+) -> tuple[str | None, str | None]:
+    """The headline: the best-ranked source, minus an affix that another source shows it without.
+
+    "Headline | Section" in one source and "Headline" in another means the tail is page furniture, even
+    when the site does not declare that name; a truncated variant ("Headline…") never wins.
+    """
+    cleaned: list[tuple[str, str]] = []
+    for candidate in candidates:
+        value = _safe(
+            lambda c=candidate: text_mod.strip_title_affixes(text_mod.clean_text(c.value), site_names),  # type: ignore[misc]
+            "",
+            "title",
+            url,
+        )
+        if value:
+            cleaned.append((value, candidate.source))
+    if not cleaned:
+        return None, None
+    rank = {source: position for position, source in enumerate(_TITLE_PRECEDENCE)}
+    # DOM candidates are a last resort (the h1 may carry a kicker, <title> the site name), whatever their order.
+    best_value, best_source = min(cleaned, key=lambda item: (rank.get(item[1], len(rank)), cleaned.index(item)))
+    chosen = best_value
+    for value, source in cleaned:
+        if value == best_value or value.endswith(_TRUNCATED) or len(value) < _MIN_AFFIX_SHARE * len(best_value):
+            continue
+        if best_value.startswith(value) and _AFFIX_SEPARATOR.match(best_value[len(value) :]):
+            if len(value) < len(chosen):
+                chosen, best_source = value, source
+    return chosen, best_source
+
+
+def _dedupe(values: object) -> list[str]:
+    out: list[str] = []
+    for value in values:  # type: ignore[attr-defined]
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _pick_language(
+    raw: RawArticle, body: str, site: SiteSpec | None, provenance: dict[str, str]
+) -> str | None:
+    """html lang, then declared candidates, then the site's language, then detection from the body."""
+    url = raw.url
+    if raw.html_lang:
+        code = _safe(lambda: language_mod.normalize_language(raw.html_lang or ""), None, "language", url)
+        if code:
+            provenance["language"] = "dom"
+            return code
+    code, source = _first(raw.language, language_mod.normalize_language, "language", url)
+    if code:
+        provenance["language"] = source or "meta"
+        return code
+    if site is not None and site.language:
+        provenance["language"] = "site"
+        return site.language
+    detected = _safe(lambda: language_mod.detect_language(body), None, "language", url) if body else None
+    if detected:
+        provenance["language"] = "text"
+    return detected
