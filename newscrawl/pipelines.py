@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 from newscrawl.extraction.raw import RawArticle
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article
+from newscrawl.normalize.site_offsets import OffsetLearner
 from newscrawl.validate import rejection_reason
 
 
@@ -31,14 +32,34 @@ class _CrawlerPipeline:
 
 
 class NormalizePipeline(_CrawlerPipeline):
-    """RawArticle (what the page says) -> Article (the canonical record), with the site's locale."""
+    """RawArticle (what the page says) -> Article (the canonical record), with the site's locale.
+
+    A site without a registered timezone that states its offset on most pages gets that offset on the pages
+    where it prints a bare time (learned during the run; pages before the majority is clear stay naive).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.offsets = OffsetLearner()
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawArticle):
             return item
         spider = self.crawler.spider
         site = getattr(spider, "spec", None)
-        return normalize_article(item, site=site, site_id=getattr(spider, "site_id", None))
+        article = normalize_article(item, site=site, site_id=getattr(spider, "site_id", None))
+        if site is None or site.timezone is None:
+            self._apply_learned_offset(article)
+        return article
+
+    def _apply_learned_offset(self, article: Article) -> None:
+        for name in ("published_at", "modified_at"):
+            value = getattr(article, name)
+            self.offsets.observe(value)
+            localised = self.offsets.localise(value)
+            if localised != value:
+                setattr(article, name, localised)
+                article.provenance[f"{name}.timezone"] = "learned"
 
 
 class ValidatePipeline(_CrawlerPipeline):

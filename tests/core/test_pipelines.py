@@ -70,3 +70,16 @@ def test_items_that_are_not_articles_pass_through_untouched(crawler) -> None:  #
     other = {"kind": "something else"}
     for pipeline in (NormalizePipeline, ValidatePipeline, DeduplicatePipeline):
         assert pipeline.from_crawler(crawler).process_item(other) is other
+
+
+def test_a_site_offset_learned_from_its_pages_is_given_to_its_naive_times(crawler) -> None:  # type: ignore[no-untyped-def]
+    normalize = NormalizePipeline.from_crawler(crawler)
+    for day in (18, 19, 20):
+        raw = _raw(f"https://news.example.com/2023/03/{day}/story.html")
+        raw.published = [Candidate(f"2023-03-{day}T10:15:00+05:30", "jsonld")]
+        normalize.process_item(raw)
+    naive = _raw("https://news.example.com/2023/03/21/other.html")
+    naive.published = [Candidate("2023-03-21T08:00:00", "meta")]
+    article = normalize.process_item(naive)
+    assert article.published_at == "2023-03-21T08:00:00+05:30"
+    assert article.provenance["published_at.timezone"] == "learned"
