@@ -45,7 +45,12 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 # --- features as Scrapy add-ons: each one sets its own middlewares, extensions and pipelines -------------------
-ADDONS: dict[str, int] = {}
+ADDONS: dict[str, int] = {
+    # Incremental runs (skip delivered articles, re-check changed ones, versions) and crash-safe delivery
+    # (.part files renamed when complete, a manifest per run, one run per site at a time).
+    "newscrawl.state.StateAddon": 100,
+    "newscrawl.export.DeliveryAddon": 200,
+}
 
 # --- pipeline ------------------------------------------------------------------------------------------------
 ITEM_PIPELINES = {

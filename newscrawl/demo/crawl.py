@@ -49,13 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scrapy crawl failed with exit code {result.returncode}", file=sys.stderr)
         return result.returncode
     files = _new_outputs(output_dir, started - 1)
-    if not files:
-        print(f"the crawl wrote no JSON Lines under {output_dir}/", file=sys.stderr)
-        return 1
+    total = 0
     for path in files:
         with path.open(encoding="utf-8") as lines:
             count = sum(1 for _ in lines)
+        total += count
         print(f"{count} articles in {path}")
+    if total == 0:
+        # Crawl state remembers what earlier runs delivered: a repeat run exports only new or changed articles.
+        print("0 new or changed articles since the last run (the crawl state remembers what was delivered; "
+              "remove it, see NEWSCRAWL_STATE_DIR, to export everything again)")
+    for manifest in sorted(p for p in output_dir.glob("**/*.manifest.json") if p.stat().st_mtime >= started - 1):
+        print(f"run manifest: {manifest}")
     return 0
 
 

@@ -6,6 +6,8 @@ import dataclasses
 import re
 import tomllib
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +35,7 @@ def load_sites(directory: Path | None = None) -> dict[str, SiteSpec]:
     """Every ``*.toml`` in ``directory`` (default: newscrawl/sites/) as a SiteSpec, keyed by id."""
     sites: dict[str, SiteSpec] = {}
     origins: dict[str, Path] = {}
-    for path in sorted((directory or SITES_DIRECTORY).glob("*.toml")):
+    for path in _site_files(directory):
         spec = load_site_file(path)
         if spec.id in sites:
             raise SiteSpecError(f"{path}: site id {spec.id!r} is already defined in {origins[spec.id]}")
@@ -42,14 +44,21 @@ def load_sites(directory: Path | None = None) -> dict[str, SiteSpec]:
     return sites
 
 
-def load_site_file(path: Path) -> SiteSpec:
+def _site_files(directory: Path | None) -> list[Traversable]:
+    # The package's own specs are read as package resources, not as a directory: under scrapyd the project
+    # runs from a zipped egg, where Path(__file__).parent has no files to glob.
+    folder: Traversable = directory if directory is not None else resources.files(__package__)
+    return sorted((item for item in folder.iterdir() if item.name.endswith(".toml")), key=lambda i: i.name)
+
+
+def load_site_file(path: Traversable) -> SiteSpec:
     """One site file as a SiteSpec; SiteSpecError naming the file for unknown keys or wrong types."""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SiteSpecError(f"{path}: cannot read site file: {exc}") from exc
-    return spec_from_mapping(data, source=str(path), default_id=path.stem)
+    return spec_from_mapping(data, source=str(path), default_id=path.name.removesuffix(".toml"))
 
 
 def spec_from_mapping(data: dict[str, Any], *, source: str, default_id: str) -> SiteSpec:

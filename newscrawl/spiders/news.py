@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
@@ -133,6 +134,10 @@ class NewsSpider(scrapy.Spider):
 
     # ---------------------------------------------------------------------------------------------- seeds
     async def start(self) -> AsyncIterator[Request]:
+        # A distributed worker (NEWSCRAWL_REDIS_URL) takes its seeds from Redis, pushed once by `newscrawl seed`:
+        # N workers must not fetch the start points N times.
+        if self.settings.get("NEWSCRAWL_REDIS_URL"):
+            return
         for request in self._seed_requests():
             yield request
 
@@ -282,6 +287,10 @@ class NewsSpider(scrapy.Spider):
         return False
 
     def _count_failure(self, failure: Any) -> None:
+        # A request a middleware chose not to send (unchanged since the last run, robots.txt, an unsafe
+        # target) is counted by that middleware under its own reason; it is not a failed fetch.
+        if failure.check(IgnoreRequest):
+            return
         self._stat(f"newscrawl/fetch_failed/{failure.type.__name__}")
         self.logger.info("fetch failed: %s", failure.getErrorMessage())
 
