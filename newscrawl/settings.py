@@ -44,12 +44,20 @@ RETRY_TIMES = 2
 # 429 is retried too: the site asks us to come back later, not to give up.
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+# Names are checked against the unsafe-target policy after DNS resolution, before any connection. Scrapy
+# installs its resolver from these settings before add-ons run, so it is named here, not in the add-on.
+TWISTED_DNS_RESOLVER = "newscrawl.reliability.resolver.SafeResolver"
+
 # --- features as Scrapy add-ons: each one sets its own middlewares, extensions and pipelines -------------------
 ADDONS: dict[str, int] = {
+    # Unsafe targets refused, Retry-After / back-off / Crawl-delay honoured, every dropped page counted.
+    "newscrawl.reliability.ReliabilityAddon": 100,
     # Incremental runs (skip delivered articles, re-check changed ones, versions) and crash-safe delivery
     # (.part files renamed when complete, a manifest per run, one run per site at a time).
     "newscrawl.state.StateAddon": 100,
     "newscrawl.export.DeliveryAddon": 200,
+    # Distributed crawling on Redis; inert unless NEWSCRAWL_REDIS_URL is set.
+    "newscrawl.distributed.RedisAddon": 900,
 }
 
 # --- pipeline ------------------------------------------------------------------------------------------------

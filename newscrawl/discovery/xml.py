@@ -19,9 +19,20 @@ _INFLATE_SLICE = 1024 * 1024
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# A bare "&" (common in sitemap query strings) is an error that libxml2's recovery "fixes" by dropping
-# the "&name" after it: "?a=1&b=2" became "?a=1=2". Escaping it first keeps the URL intact.
-_BARE_AMPERSAND = re.compile(rb"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)")
+# Any "&" that does not start one of XML's five predefined entities or a character reference is escaped:
+# - a bare "&" (common in sitemap query strings) is an error that libxml2's recovery "fixes" by dropping
+#   the "&name" after it: "?a=1&b=2" became "?a=1=2";
+# - a reference to a declared entity (billion laughs) makes libxml2 cut the document at its amplification
+#   limit even with resolve_entities=False, losing every entry after it. Kept as literal text instead.
+# CDATA sections are matched first and left alone: their "&" is literal text already.
+_UNSAFE_AMPERSAND = re.compile(
+    rb"(<!\[CDATA\[.*?\]\]>)|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#[xX][0-9a-fA-F]+);)", re.DOTALL
+)
+# Sitemaps and feeds need no DTD. Removing the DOCTYPE (and its internal subset of entity declarations)
+# before parsing means nothing a document declares can be expanded or fetched, whatever the parser does.
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[.*?\]\s*)*>", re.DOTALL | re.IGNORECASE)
+# The root element is the first "<" followed by a letter; a DOCTYPE can only come before it.
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
 # One parser for every document. Entities stay unexpanded (billion laughs), the DTD is never loaded and
 # nothing is fetched (XXE), huge_tree stays off (libxml2's depth and text-size limits hold), and recover=True
@@ -35,6 +46,10 @@ _PARSER = etree.XMLParser(
     remove_comments=True,
     remove_pis=True,
 )
+
+
+def _escape_ampersand(match: re.Match[bytes]) -> bytes:
+    return match.group(1) or b"&amp;"
 
 
 def is_gzip(body: bytes) -> bool:
@@ -98,7 +113,10 @@ def parse_xml(body: bytes, *, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> etree
         raise DiscoveryError("empty XML document")
     # Byte-level escaping is only safe in ASCII-compatible encodings; UTF-16 keeps its bytes as they are.
     if not data.startswith(_UTF16_BOMS) and b"\x00" not in data[:64]:
-        data = _BARE_AMPERSAND.sub(b"&amp;", data)
+        root_start = _FIRST_ELEMENT.search(data)
+        prolog_end = root_start.start() if root_start else len(data)
+        data = _DOCTYPE.sub(b"", data[:prolog_end]) + data[prolog_end:]
+        data = _UNSAFE_AMPERSAND.sub(_escape_ampersand, data)
     try:
         root = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
