@@ -87,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sites = commands.add_parser("sites", help="list the registered sites")
     sites.set_defaults(run=_cmd_sites)
 
+    from newscrawl.distributed.commands import add_distributed_commands
+
+    add_distributed_commands(commands)
+
     args = parser.parse_args(argv)
     code: int = args.run(args)
     return code

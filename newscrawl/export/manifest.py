@@ -67,6 +67,9 @@ class RunIdentity:
 
     site: str
     started_at: datetime
+    worker: str | None = None
+    """NEWSCRAWL_WORKER_ID of a distributed worker: workers of one site that start in the same second and
+    share an output directory must not write one manifest over another's."""
 
     @property
     def time_param(self) -> str:
@@ -74,7 +77,8 @@ class RunIdentity:
 
     @property
     def run_id(self) -> str:
-        return f"{self.site}-{self.time_param}"
+        run_id = f"{self.site}-{self.time_param}"
+        return f"{run_id}-{self.worker}" if self.worker else run_id
 
 
 def run_uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
@@ -167,7 +171,8 @@ class RunManifest:
         self.site = site_key(spider)
         self.lock = RunLock(self.state_directory / f"{self.site}.lock")
         self.journal_path = self.state_directory / f"{self.site}.run.json"
-        self.run = RunIdentity(self.site, self.run.started_at)
+        self.run = RunIdentity(self.site, self.run.started_at,
+                               self.crawler.settings.get("NEWSCRAWL_WORKER_ID") or None)
         holder = (f"pid {os.getpid()} on {socket.gethostname()}, spider {spider.name}, "
                   f"since {_iso(self.run.started_at)}")
         self.lock.acquire(holder)
@@ -212,7 +217,7 @@ class RunManifest:
             taken = [manifest, *feed_paths, *(part_path(path) for path in feed_paths)]
             if not any(path.exists() for path in taken):
                 return run, manifest
-            run = RunIdentity(run.site, run.started_at + timedelta(seconds=1))
+            run = RunIdentity(run.site, run.started_at + timedelta(seconds=1), run.worker)
 
     def _close_cut_run(self) -> str | None:
         """Write the manifest of the run that left its journal behind; remove what it never delivered."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,7 +76,9 @@ def entry_changed(previous: str | None, current: str | None, fetched_at: float) 
         return False
     after = parse_entry_date(current)
     if not previous:
-        return after is not None and after.timestamp() > fetched_at
+        # Entry dates are printed to the second at best: one in the same second as the fetch may be later
+        # than it, and a revalidation (a conditional GET) is cheap where a missed update is not.
+        return after is not None and after.timestamp() >= math.floor(fetched_at)
     before = parse_entry_date(previous)
     if before is not None and after is not None:
         return after > before
