@@ -37,8 +37,10 @@ eval: $(STAMP)
 	PYTHONPATH=../shared/eval $(BIN)/python -m aeval run --dataset fundus --extractor builtin:newscrawl --out /tmp/aeval
 	PYTHONPATH=../shared/eval $(BIN)/python -m aeval table --out /tmp/aeval
 
+## The benchmark: ceiling, full crawl, extraction vs peers, two processes (benchmarks/README.md).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks of newscrawl beside a bare Scrapy crawl and peer extractors, on a generated local news site."""
