@@ -21,7 +21,7 @@ from newscrawl.reliability.resolver import SafeResolver
 from newscrawl.reliability.spidermw import TruncatedPageMiddleware
 from newscrawl.reliability.throttle import CrawlDelayAwareAutoThrottle
 
-#: The add-on's settings and defaults; each is documented in docs/reliability.md.
+#: The add-on's settings and defaults; each is documented in README.md, "Reliability".
 DEFAULTS: dict[str, object] = {
     "NEWSCRAWL_ALLOW_PRIVATE_TARGETS": False,
     "NEWSCRAWL_ALLOWED_NETWORKS": [],
