@@ -23,7 +23,7 @@ NEWSCRAWL_EXTRACTION_TIMEOUT = 10.0
 # A URL people can visit to learn who runs the crawler; goes into the User-Agent.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"
 
-# --- politeness ----------------------------------------------------------------------------------------------
+# --- politeness ---------------------------------------------------------------------------------------------
 # Name the crawler honestly; the contact URL is appended in NewsSpider.update_settings.
 USER_AGENT = "newscrawl/0.1"
 ROBOTSTXT_OBEY = True
@@ -36,7 +36,7 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-# --- hostile-web limits (Scrapy's defaults let a gzip bomb take 1 GB and a slow page stall for minutes) -------
+# --- hostile-web limits (Scrapy's defaults let a gzip bomb take 1 GB and a slow page stall for minutes) -----
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
@@ -48,7 +48,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # installs its resolver from these settings before add-ons run, so it is named here, not in the add-on.
 TWISTED_DNS_RESOLVER = "newscrawl.reliability.resolver.SafeResolver"
 
-# --- features as Scrapy add-ons: each one sets its own middlewares, extensions and pipelines -------------------
+# --- features as Scrapy add-ons: each one sets its own middlewares, extensions and pipelines ----------------
 ADDONS: dict[str, int] = {
     # Unsafe targets refused, Retry-After / back-off / Crawl-delay honoured, every dropped page counted.
     "newscrawl.reliability.ReliabilityAddon": 100,
@@ -60,14 +60,14 @@ ADDONS: dict[str, int] = {
     "newscrawl.distributed.RedisAddon": 900,
 }
 
-# --- pipeline ------------------------------------------------------------------------------------------------
+# --- pipeline -----------------------------------------------------------------------------------------------
 ITEM_PIPELINES = {
     "newscrawl.pipelines.NormalizePipeline": 100,
     "newscrawl.pipelines.ValidatePipeline": 200,
     "newscrawl.pipelines.DeduplicatePipeline": 300,
 }
 
-# --- export --------------------------------------------------------------------------------------------------
+# --- export -------------------------------------------------------------------------------------------------
 # FEEDS is derived from NEWSCRAWL_OUTPUT_DIR in NewsSpider.update_settings unless set explicitly.
 # Other systems read these files: real UTF-8, not \u escapes.
 FEED_EXPORT_ENCODING = "utf-8"

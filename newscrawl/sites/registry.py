@@ -34,7 +34,7 @@ class SiteSpecError(ValueError):
 def load_sites(directory: Path | None = None) -> dict[str, SiteSpec]:
     """Every ``*.toml`` in ``directory`` (default: newscrawl/sites/) as a SiteSpec, keyed by id."""
     sites: dict[str, SiteSpec] = {}
-    origins: dict[str, Path] = {}
+    origins: dict[str, Traversable] = {}
     for path in _site_files(directory):
         spec = load_site_file(path)
         if spec.id in sites:

@@ -1,4 +1,4 @@
-"""The `news` spider: decides what to fetch (robots.txt, sitemaps, feeds, sections, articles) and hands pages on."""
+"""The `news` spider: decides what to fetch (robots.txt, sitemaps, feeds, sections, articles)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
 
 from newscrawl.budget import BudgetExceeded, time_limit
@@ -42,6 +42,11 @@ def _resolve(base_url: str, path_or_url: str) -> str:
     if urlsplit(path_or_url).scheme:
         return path_or_url
     return base_url.rstrip("/") + "/" + path_or_url.lstrip("/")
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 def _rebase(spec: SiteSpec, base_url: str) -> SiteSpec:
@@ -178,8 +183,7 @@ class NewsSpider(scrapy.Spider):
     # ---------------------------------------------------------------------------------------------- callbacks
     def parse_any(self, response: Response) -> Iterator[Request | Any]:
         """A start URL given with ``-a url=``: decide from the response what it is."""
-        kind = sniff(response.body, response.headers.get("Content-Type", b"").decode("latin-1") or None,
-                     response.url)
+        kind = sniff(response.body, _content_type(response), response.url)
         self._stat(f"newscrawl/discovery/start_kind/{kind}")
         if kind == "sitemap":
             self._seen_sitemaps.add(response.url)
@@ -248,6 +252,7 @@ class NewsSpider(scrapy.Spider):
         if not self._is_html(response):
             return
         entry: EntryHints | None = response.meta.get(ENTRY_META)
+        assert isinstance(response, TextResponse)  # _is_html said so
         try:
             with time_limit(self.extraction_timeout):
                 raw = extract_raw(response.body, response.url, entry=entry, fetched_at=datetime.now(UTC),
@@ -277,9 +282,8 @@ class NewsSpider(scrapy.Spider):
                        errback=self._count_failure)
 
     def _is_html(self, response: Response) -> bool:
-        if isinstance(response, scrapy.http.TextResponse) and sniff(
-            response.body[:2048], response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            response.url,
+        if isinstance(response, TextResponse) and sniff(
+            response.body[:2048], _content_type(response), response.url
         ) in ("html", "unknown"):
             return True
         self._stat("newscrawl/skipped/not_html")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 import enum
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
