@@ -1,4 +1,4 @@
-"""Extraction: what a page says (HTML + URL -> RawArticle), and the one-call HTML -> Article used by crawl and eval."""
+"""Extraction: what a page says (HTML + URL -> RawArticle), and the HTML -> Article call of crawl and eval."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from newscrawl.extraction.document import UnparsableHTML
 from newscrawl.extraction.extract import extract_raw
-from newscrawl.extraction.raw import RawArticle
 from newscrawl.hints import EntryHints
 from newscrawl.items import Article
 from newscrawl.normalize.article import normalize_article

@@ -11,9 +11,7 @@ from lxml.html import HtmlElement, HTMLParser, fromstring
 
 # Comments and processing instructions are dropped at parse time, as trafilatura's own loader does,
 # so trafilatura sees the same tree it would build itself.
-_PARSER = HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
-)
+_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 # libxml2 rejects characters that XML forbids; they carry no text anyway.
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -27,7 +25,7 @@ class UnparsableHTML(ValueError):
 
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """Decode page bytes: the declared encoding, else a BOM, else ``<meta charset>``, else UTF-8, else cp1252."""
+    """Decode page bytes: BOM, else the given encoding, else ``<meta charset>``, else UTF-8, else cp1252."""
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(bom_encoding, errors="replace")

@@ -1,14 +1,21 @@
-"""HTML + URL (+ sitemap/feed hints) -> RawArticle: every field's candidates, best first, with their source."""
+"""HTML + URL (+ sitemap/feed hints) -> RawArticle: each field's candidates, best first, with their source."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lxml.html import HtmlElement
 
-from newscrawl.extraction.body import extract_body, split_article_body
+from newscrawl.extraction.body import (
+    content_root,
+    extract_body,
+    page_paragraphs,
+    recover_split_body,
+    split_article_body,
+    trim_edges,
+)
 from newscrawl.extraction.document import parse_html
 from newscrawl.extraction.images import collect_images
 from newscrawl.extraction.jsonld import JsonLdData, as_text, read_jsonld
@@ -36,7 +43,7 @@ def _guarded(step: Callable[[], None], name: str, url: str) -> None:
     """Run one field group; a failure there costs that group only, never the page."""
     try:
         step()
-    except Exception:  # noqa: BLE001 - any parser bug in one field must not lose the others
+    except Exception:
         logger.warning("extraction step %s failed on %s", name, url, exc_info=True)
 
 
@@ -51,8 +58,10 @@ def _fill_entry(raw: RawArticle, entry: EntryHints) -> None:
     _add(raw.tags, list(entry.tags), source)
 
 
-def _fill_body(raw: RawArticle, tree: HtmlElement, data: JsonLdData) -> None:
-    paragraphs = extract_body(tree, raw.url)
+def _fill_body(raw: RawArticle, tree: HtmlElement, data: JsonLdData) -> HtmlElement | None:
+    """Fill the body; return the element holding the story (where its images are), when known."""
+    page = page_paragraphs(tree)
+    paragraphs = recover_split_body(tree, extract_body(tree, raw.url), page)
     structured = as_text(data.article.get("articleBody")) if data.article else None
     structured_paragraphs: list[str] = []
     if structured and data.article is not None:
@@ -63,7 +72,27 @@ def _fill_body(raw: RawArticle, tree: HtmlElement, data: JsonLdData) -> None:
     if structured_paragraphs and found < _BODY_RECALL_FLOOR * declared:
         raw.body, raw.body_source = structured_paragraphs, "jsonld"
     else:
-        raw.body, raw.body_source = paragraphs, "dom"
+        names = [name for candidate in raw.authors for name in candidate.value]
+        titles = [candidate.value for candidate in raw.title]
+        raw.body, raw.body_source = trim_edges(paragraphs, names, titles), "dom"
+    root = content_root(tree, paragraphs, page)
+    return root if isinstance(root, HtmlElement) else None
+
+
+def _place_organisation_bylines(raw: RawArticle, deferred: list[Candidate[list[str]]]) -> None:
+    """Organisation bylines from JSON-LD rank after the other structured sources, before DOM guesses,
+    so that a person named in a meta tag wins; unless those sources only name the outlet themselves."""
+    own_names = [name.casefold() for candidate in deferred for name in candidate.value]
+    own_names += [candidate.value.casefold() for candidate in raw.site_name]
+    structured = [candidate for candidate in raw.authors if candidate.source != "dom"]
+    names_outlet = any(
+        own in name.casefold() for candidate in structured for name in candidate.value for own in own_names if own
+    )
+    position = 0 if names_outlet else len(structured)
+    for candidate in deferred:
+        if all(existing.value != candidate.value for existing in raw.authors):
+            raw.authors.insert(position, candidate)
+            position += 1
 
 
 def extract_raw(
@@ -79,10 +108,10 @@ def extract_raw(
     Pure: no I/O. The HTML is parsed once and the tree shared by every field and by trafilatura.
     Raises :class:`~newscrawl.extraction.document.UnparsableHTML` only when there is no document at all.
     """
-    fetched = fetched_at or datetime.now(timezone.utc)
+    fetched = fetched_at or datetime.now(UTC)
     if fetched.tzinfo is None:
-        fetched = fetched.replace(tzinfo=timezone.utc)
-    raw = RawArticle(url=url, fetched_at=fetched.astimezone(timezone.utc), entry=entry)
+        fetched = fetched.replace(tzinfo=UTC)
+    raw = RawArticle(url=url, fetched_at=fetched.astimezone(UTC), entry=entry)
     tree = parse_html(html, encoding)
     data = JsonLdData()
     metas: dict[str, list[str]] = {}
@@ -106,12 +135,18 @@ def extract_raw(
     _guarded(lambda: _add(raw.published, date_from_url(url), "url"), "url", url)
     if entry is not None:
         _guarded(lambda: _fill_entry(raw, entry), "entry", url)
-    # Organisation bylines rank after every person-naming structured source, before DOM guesses.
-    position = next((i for i, c in enumerate(raw.authors) if c.source == "dom"), len(raw.authors))
-    for candidate in deferred_authors:
-        if all(existing.value != candidate.value for existing in raw.authors):
-            raw.authors.insert(position, candidate)
-            position += 1
-    _guarded(lambda: _fill_body(raw, tree, data), "body", url)
-    _guarded(lambda: raw.images.extend(collect_images(tree, url, data, metas, entry)), "images", url)
+    _guarded(lambda: _place_organisation_bylines(raw, deferred_authors), "authors", url)
+    story: list[HtmlElement] = []
+
+    def body() -> None:
+        root = _fill_body(raw, tree, data)
+        if root is not None:
+            story.append(root)
+
+    _guarded(body, "body", url)
+    _guarded(
+        lambda: raw.images.extend(collect_images(tree, url, data, metas, entry, story[0] if story else None)),
+        "images",
+        url,
+    )
     return raw

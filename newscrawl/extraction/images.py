@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
@@ -16,9 +15,12 @@ from newscrawl.extraction.raw import RawImage
 from newscrawl.hints import EntryHints
 
 _ARTICLE_CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
-_FIGURE_IMAGES = etree.XPath("//figure//img")
-_IMAGES = etree.XPath(".//img")
+# AMP pages print <amp-img> where others print <img>.
+_FIGURE_IMAGES = etree.XPath("//figure//img | //figure//amp-img")
+_IMAGES = etree.XPath(".//img | .//amp-img")
 _ALWAYS_CHROME = frozenset({"nav", "aside", "form", "button"})
+_MIN_WIDTH = re.compile(r"min-width:\s*(\d+)")
+_MAX_WIDTH = re.compile(r"max-width")
 _DESCRIPTOR = re.compile(r"^(\d+(?:\.\d+)?)[wxh]?$")
 _LAZY_ATTRIBUTES = (
     "data-src",
@@ -34,21 +36,34 @@ _LAZY_ATTRIBUTES = (
 )
 _LAZY_SRCSETS = ("srcset", "data-srcset", "data-lazy-srcset")
 # Generic markers of page furniture rather than editorial images.
-_NON_CONTENT = re.compile(
-    r"logo|avatar|icon|sprite|pixel|spacer|blank\.|placeholder|gravatar|badge|emoji|banner|advert|"
-    r"doubleclick|tracking|/ads?/|[-_]ads?[-_./]|1x1|transparent\.|loader|spinner|author-?(?:image|photo|pic)|"
-    r"profile|headshot|mugshot|thumb-?author|social|share|facebook|twitter|whatsapp|pinterest|flag",
+# Generic markers of page furniture rather than editorial images, looked for where each is meaningful:
+# in the file path (not the query, where crop parameters such as "1x1" are editorial), in class/id names
+# (not "placeholder": lazy loaders name real images so), and as words of the alt text.
+_FURNITURE_PATH = re.compile(
+    r"logo|avatar|icon|sprite|pixel|spacer|blank\.|placeholder|gravatar|badge|emoji|banner|advert|doubleclick"
+    r"|tracking|/ads?/|[-_]ads?[-_./]|\b1x1\.|transparent\.|loader|spinner|/flags?/|headshot|mugshot",
     re.IGNORECASE,
 )
-_CREDIT_CLASS = re.compile(
-    r"credit|copyright|source|author|photographer|byline|rights|quelle|fotograf", re.IGNORECASE
+_FURNITURE_CLASS = re.compile(
+    r"logo|avatar|icon|sprite|gravatar|badge|emoji|banner|advert|author|profile|headshot|social|share",
+    re.IGNORECASE,
 )
-_CAPTION_CLASS = re.compile(r"caption|legend|description|bildunterschrift", re.IGNORECASE)
-_VISIBLE_IMAGES = etree.XPath(".//img[not(ancestor::noscript)]")
+_FURNITURE_ALT = re.compile(r"\b(?:logo|avatar|icon|emoji|banner|advertisement)\b", re.IGNORECASE)
+_CREDIT_CLASS = re.compile(r"credit|copyright|source|author|photographer|byline|rights|quelle|fotograf", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(
+    r"caption|legend|description|infotext|bildtext|bildunterschrift|didascalia|pie-?de-?foto|epigraf|podpis",
+    re.IGNORECASE,
+)
+_VISIBLE_IMAGES = etree.XPath(".//img[not(ancestor::noscript)] | .//amp-img")
 _CAPTION_BOUNDARIES = frozenset({"body", "article", "main", "section", "ul", "ol", "li"})
 _MAX_CAPTION_DEPTH = 4
+_TEXT_BLOCKS = frozenset({"div", "span", "small", "cite"})
+_MAX_UNLABELLED_BLOCKS = 2
+_MAX_UNLABELLED_CAPTION = 300
+_MAX_CREDIT_CHARS = 80
 # Wrappers that do not count as a level between an image and its caption.
 _TRANSPARENT = frozenset({"source", "picture", "a", "noscript"})
+_PIXEL_SIDE = 2
 _MIN_SIDE = 100  # pixels; smaller images are icons, buttons or tracking pixels
 # A file name this long is specific enough to identify one picture across its renditions
 # (".../w1240/16x9/harbour-at-dawn.jpg.webp" and ".../facebook_teaser/harbour-at-dawn.jpg").
@@ -92,11 +107,20 @@ def _srcset_best(srcset: str | None) -> str | None:
 
 
 def _too_small(image: HtmlElement) -> bool:
+    """An icon or tracking pixel by its declared size: every declared side small, or one side a pixel.
+    One small side alone proves nothing: lazy loaders print placeholder sizes (width=160 height=90)."""
+    sides = []
     for attribute in ("width", "height"):
         value = (image.get(attribute) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < _MIN_SIDE:
-            return True
-    return False
+        if value.isdigit():
+            sides.append(int(value))
+    return bool(sides) and (max(sides) < _MIN_SIDE or min(sides) <= _PIXEL_SIDE)
+
+
+def _widest_screen_first(source: HtmlElement) -> tuple[int, int]:
+    media = source.get("media") or ""
+    minimum = _MIN_WIDTH.search(media)
+    return (1 if _MAX_WIDTH.search(media) else 0, -int(minimum.group(1)) if minimum else 0)
 
 
 def _picture_of(image: HtmlElement) -> HtmlElement | None:
@@ -114,29 +138,40 @@ def _real_srcset(element: HtmlElement) -> str | None:
     for attribute in _LAZY_SRCSETS[::-1]:
         value = element.get(attribute)
         if value and not value.lstrip().startswith("data:"):
-            return value
+            return str(value)
     return None
 
 
 def image_url(image: HtmlElement, base_url: str) -> str | None:
-    """Absolute URL of the largest rendition an ``<img>`` (or its ``<picture>``) offers, lazy-loading included."""
+    """Absolute URL of the largest rendition an ``<img>`` or its ``<picture>`` offers, lazy ones included."""
     candidates: list[str | None] = []
     picture = _picture_of(image)
     if picture is not None:
-        for source in picture.iter("source"):
+        # The source for the widest screens carries the largest rendition.
+        sources = sorted(picture.iter("source"), key=_widest_screen_first)
+        for source in sources:
             candidates.append(_srcset_best(_real_srcset(source)))
     for attribute in _LAZY_SRCSETS:
         candidates.append(_srcset_best(image.get(attribute)))
     for attribute in _LAZY_ATTRIBUTES:
         candidates.append(image.get(attribute))
     for candidate in candidates:
-        candidate = squash(candidate)
-        if candidate and not candidate.startswith(("data:", "about:", "javascript:")):
-            try:
-                return urljoin(base_url, candidate)
-            except ValueError:
-                continue
+        absolute = absolute_url(base_url, candidate)
+        if absolute:
+            return absolute
     return None
+
+
+def absolute_url(base_url: str, url: str | None) -> str | None:
+    """``url`` resolved against the page, or None for an empty, inline (``data:``) or malformed one."""
+    url = squash(url)
+    if not url or url.startswith(("data:", "about:", "javascript:", "blob:")):
+        return None
+    try:
+        absolute = urljoin(base_url, url)
+    except ValueError:  # "http://[broken" and other unparseable URLs
+        return None
+    return absolute if absolute.startswith(("http://", "https://")) else None
 
 
 def _in_chrome(image: HtmlElement) -> bool:
@@ -155,7 +190,7 @@ def _in_chrome(image: HtmlElement) -> bool:
 
 
 def _caption_element(container: HtmlElement, image: HtmlElement) -> HtmlElement | None:
-    """The container's caption: a ``<figcaption>``, else the first caption-classed element beside the image."""
+    """The container's caption: a ``<figcaption>``, else the first caption-classed element beside the img."""
     for caption in container.iter("figcaption"):
         return caption
     for element in container.iter():
@@ -167,7 +202,7 @@ def _caption_element(container: HtmlElement, image: HtmlElement) -> HtmlElement 
 
 
 def _media_container(image: HtmlElement) -> tuple[HtmlElement, HtmlElement] | None:
-    """The nearest ``<figure>`` or single-image block around the image that holds a caption, and that caption."""
+    """The nearest ``<figure>`` or single-image block around the image that has a caption, and the caption."""
     depth = 0
     for ancestor in image.iterancestors():
         if ancestor.tag in _TRANSPARENT:
@@ -181,24 +216,51 @@ def _media_container(image: HtmlElement) -> tuple[HtmlElement, HtmlElement] | No
         caption = _caption_element(ancestor, image)
         if caption is not None:
             return ancestor, caption
-        if ancestor.tag == "figure":
-            return None
     return None
+
+
+def _unlabelled_caption(image: HtmlElement) -> tuple[str | None, str | None]:
+    """Caption and credit printed as bare text blocks right after the image in its own wrapper.
+
+    Pages with generated class names (``div.sc-hzhJZQ``) give no hint but the layout: a wrapper that
+    holds only the picture and one or two short, link-free text blocks is a captioned image.
+    """
+    holder: HtmlElement = image
+    for ancestor in image.iterancestors():
+        if ancestor.tag not in _TRANSPARENT:
+            break
+        holder = ancestor
+    wrapper = holder.getparent()
+    if wrapper is None or wrapper.tag in _CAPTION_BOUNDARIES or len(_VISIBLE_IMAGES(wrapper)) != 1:
+        return None, None
+    texts: list[str] = []
+    for sibling in holder.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag not in _TEXT_BLOCKS:
+            return None, None
+        if next(sibling.iter("a", "img", "p", "ul", "ol", "h1", "h2", "h3"), None) is not None:
+            return None, None
+        text = text_of(sibling)
+        if text:
+            texts.append(text)
+    if not texts or len(texts) > _MAX_UNLABELLED_BLOCKS or len(texts[0]) > _MAX_UNLABELLED_CAPTION:
+        return None, None
+    credit = texts[1] if len(texts) == _MAX_UNLABELLED_BLOCKS and len(texts[1]) <= _MAX_CREDIT_CHARS else None
+    return texts[0], credit
 
 
 def _caption_and_credit(image: HtmlElement) -> tuple[str | None, str | None]:
     found = _media_container(image)
     if found is None:
-        return None, None
+        return _unlabelled_caption(image)
     container, caption_element = found
     credit_element: HtmlElement | None = None
     for element in container.iter():
         if element is caption_element or element is container or not isinstance(element.tag, str):
             continue
-        if element.tag in ("small", "cite") or _CREDIT_CLASS.search(element.get("class") or ""):
-            if text_of(element):
-                credit_element = element
-                break
+        is_credit = element.tag in ("small", "cite") or _CREDIT_CLASS.search(element.get("class") or "")
+        if is_credit and text_of(element):
+            credit_element = element
+            break
     caption_text = text_of(caption_element)
     if credit_element is None:
         return caption_text or None, None
@@ -222,9 +284,21 @@ def _content_scope(tree: HtmlElement) -> list[HtmlElement]:
     return [best]
 
 
-def dom_images(tree: HtmlElement, base_url: str) -> list[RawImage]:
-    """Editorial images of the article in page order: inside the main container, else every ``<figure>``."""
-    scopes = _content_scope(tree)
+def _is_furniture(image: HtmlElement, url: str, alt: str | None) -> bool:
+    path = url.split("?", 1)[0]
+    names = f"{image.get('class') or ''} {image.get('id') or ''}"
+    return bool(
+        path.lower().endswith(".svg")
+        or _FURNITURE_PATH.search(path)
+        or _FURNITURE_CLASS.search(names)
+        or (alt and _FURNITURE_ALT.search(alt))
+    )
+
+
+def dom_images(tree: HtmlElement, base_url: str, story: HtmlElement | None = None) -> list[RawImage]:
+    """Editorial images of the article in page order: inside the element holding the story (from the
+    body extraction), else inside the main article container, else every ``<figure>``."""
+    scopes = [story] if story is not None else _content_scope(tree)
     images = [img for scope in scopes for img in _IMAGES(scope)] if scopes else []
     if not images:
         images = _FIGURE_IMAGES(tree)
@@ -236,10 +310,12 @@ def dom_images(tree: HtmlElement, base_url: str) -> list[RawImage]:
         if url is None:
             continue
         alt = squash(image.get("alt")) or None
-        hints = " ".join(filter(None, (url, image.get("class"), image.get("id"), alt)))
-        if _NON_CONTENT.search(hints) or url.lower().split("?")[0].endswith(".svg"):
+        if _is_furniture(image, url, alt):
             continue
         caption, credit = _caption_and_credit(image)
+        if caption is None and credit is None:
+            # Without a printed caption the title attribute often carries it ("Caption | Photo: X").
+            caption = squash(image.get("title")) or None
         out.append(RawImage(url=url, caption=caption, credit=credit, alt=alt, source="dom"))
     return out
 
@@ -265,10 +341,9 @@ def jsonld_images(data: JsonLdData, base_url: str) -> list[RawImage]:
             credit = ", ".join(c for c in credits if c) or None
         else:
             continue
-        if url:
-            out.append(
-                RawImage(url=urljoin(base_url, url.strip()), caption=caption, credit=credit, source="jsonld")
-            )
+        absolute = absolute_url(base_url, url)
+        if absolute:
+            out.append(RawImage(url=absolute, caption=caption, credit=credit, source="jsonld"))
     return out
 
 
@@ -321,34 +396,33 @@ def merge_renditions(images: list[RawImage]) -> list[RawImage]:
 
 
 def collect_images(
-    tree: HtmlElement, base_url: str, data: JsonLdData, metas: dict[str, list[str]], entry: EntryHints | None
+    tree: HtmlElement,
+    base_url: str,
+    data: JsonLdData,
+    metas: dict[str, list[str]],
+    entry: EntryHints | None,
+    story: HtmlElement | None = None,
 ) -> list[RawImage]:
     """Cover first (``og:image``, else the first JSON-LD image), then the article's images in page order."""
     structured = jsonld_images(data, base_url)
     cover_url: str | None = None
     cover_source = "opengraph"
     for key in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"):
-        values = metas.get(key)
-        if values:
-            cover_url = urljoin(base_url, values[0])
+        cover_url = absolute_url(base_url, next(iter(metas.get(key, ())), None))
+        if cover_url:
             cover_source = "opengraph" if key.startswith("og:") else "meta"
             break
     images: list[RawImage] = []
     if cover_url is None and structured:
         cover_url, cover_source = structured[0].url, "jsonld"
     if cover_url is not None:
-        alt = (metas.get("og:image:alt") or [None])[0]
+        alt = next(iter(metas.get("og:image:alt", ())), None)
         images.append(RawImage(url=cover_url, alt=alt, is_cover=True, source=cover_source))
     images.extend(structured)
-    images.extend(dom_images(tree, base_url))
+    images.extend(dom_images(tree, base_url, story))
     if entry is not None:
         for hint in entry.images:
-            images.append(
-                RawImage(
-                    url=urljoin(base_url, hint.url),
-                    caption=hint.caption,
-                    credit=hint.credit,
-                    source=entry.source,
-                )
-            )
+            hint_url = absolute_url(base_url, hint.url)
+            if hint_url:
+                images.append(RawImage(url=hint_url, caption=hint.caption, credit=hint.credit, source=entry.source))
     return merge_renditions(images)

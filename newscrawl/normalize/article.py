@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from datetime import timezone
+from datetime import UTC
 from typing import TypeVar
 
 from newscrawl.extraction.raw import Candidate, RawArticle, RawImage
@@ -31,7 +31,7 @@ def _first(
     for candidate in candidates:
         try:
             value = normalise(candidate.value)
-        except Exception:  # noqa: BLE001 - a normaliser bug on one candidate falls through to the next
+        except Exception:
             logger.warning("normalising %s from %s failed on %s", field, candidate.source, url, exc_info=True)
             continue
         if value:
@@ -42,7 +42,7 @@ def _first(
 def _safe(call: Callable[[], R], default: R, what: str, url: str) -> R:
     try:
         return call()
-    except Exception:  # noqa: BLE001 - one field's failure must not lose the record
+    except Exception:
         logger.warning("normalising %s failed on %s", what, url, exc_info=True)
         return default
 
@@ -51,6 +51,14 @@ def _clean_optional(value: str | None) -> str | None:
     if value is None:
         return None
     return text_mod.clean_text(value) or None
+
+
+def _caption_and_credit(raw_image: RawImage, url: str) -> tuple[str | None, str | None]:
+    try:
+        return media_mod.split_caption_credit(_clean_optional(raw_image.caption), _clean_optional(raw_image.credit))
+    except Exception:  # a caption the splitter cannot handle is dropped, the image kept
+        logger.warning("splitting caption/credit failed on %s", url, exc_info=True)
+        return None, None
 
 
 def _merge_images(raw_images: Sequence[RawImage], url: str) -> list[Image]:
@@ -62,14 +70,7 @@ def _merge_images(raw_images: Sequence[RawImage], url: str) -> list[Image]:
         image_url = raw_image.url.strip()
         if not image_url:
             continue
-        caption, credit = _safe(
-            lambda ri=raw_image: media_mod.split_caption_credit(  # type: ignore[misc]
-                _clean_optional(ri.caption), _clean_optional(ri.credit)
-            ),
-            (None, None),
-            "image caption",
-            url,
-        )
+        caption, credit = _caption_and_credit(raw_image, url)
         alt = _clean_optional(raw_image.alt)
         existing = by_url.get(image_url)
         if existing is None:
@@ -90,9 +91,7 @@ def _merge_images(raw_images: Sequence[RawImage], url: str) -> list[Image]:
     return images
 
 
-def normalize_article(
-    raw: RawArticle, *, site: SiteSpec | None = None, site_id: str | None = None
-) -> Article:
+def normalize_article(raw: RawArticle, *, site: SiteSpec | None = None, site_id: str | None = None) -> Article:
     """Assemble the exported record: per field the first candidate that survives normalisation.
 
     Never raises on odd values: a normaliser that fails on one candidate moves on to the next one.
@@ -118,7 +117,7 @@ def normalize_article(
     )
     record("authors", source)
 
-    languages = [site.language] if site is not None and site.language else None
+    languages = _date_languages(raw, site)
     choice = _safe(
         lambda: dates_mod.choose_dates(
             [(c.value, c.source) for c in raw.published],
@@ -145,16 +144,15 @@ def normalize_article(
 
     section, source = _first(raw.section, text_mod.clean_text, "section", url)
     record("section", source)
-    tags, source = _first(
-        raw.tags, lambda values: _dedupe(text_mod.clean_text(v) for v in values), "tags", url
-    )
+    tags, source = _first(raw.tags, lambda values: _dedupe(text_mod.clean_text(v) for v in values), "tags", url)
     record("tags", source)
     paywall: bool | None = None
     if raw.paywall:
         paywall = bool(raw.paywall[0].value)
         record("paywall", raw.paywall[0].source)
 
-    images = _safe(lambda: _merge_images(raw.images, url), [], "images", url)
+    no_images: list[Image] = []
+    images = _safe(lambda: _merge_images(raw.images, url), no_images, "images", url)
     if images:
         record("images", next((ri.source for ri in raw.images if ri.url.strip() == images[0].url), "dom"))
     captions = [image.caption for image in images if image.caption]
@@ -177,9 +175,7 @@ def normalize_article(
         record("body", raw.body_source)
 
     language = _pick_language(raw, body, site, provenance)
-    canonical = _safe(
-        lambda: urls_mod.choose_canonical(url, [c.value for c in raw.canonical]), url, "canonical", url
-    )
+    canonical = _safe(lambda: urls_mod.choose_canonical(url, [c.value for c in raw.canonical]), url, "canonical", url)
     if canonical != url:
         record("canonical_url", next((c.source for c in raw.canonical if c.value == canonical), "dom"))
     site_value = site_id or (site.id if site is not None else None)
@@ -206,7 +202,7 @@ def normalize_article(
         images=images,
         paywall=paywall,
         word_count=_safe(lambda: text_mod.count_words(body), 0, "word count", url),
-        fetched_at=raw.fetched_at.astimezone(timezone.utc).isoformat(),
+        fetched_at=raw.fetched_at.astimezone(UTC).isoformat(),
         provenance=provenance,
     )
 
@@ -216,6 +212,7 @@ def normalize_article(
 _TITLE_PRECEDENCE = ("opengraph", "jsonld", "microdata", "meta", "feed", "sitemap", "dom")
 _AFFIX_SEPARATOR = re.compile(r"^\s*(?:\||-|–|—|:|：|·|•|»|/|｜)\s*")
 _TRUNCATED = ("…", "...")
+_TYPOGRAPHIC = frozenset("‘’‚“”„–—…«»‹›")
 _MIN_AFFIX_SHARE = 0.4
 
 
@@ -240,16 +237,37 @@ def _choose_title(
     if not cleaned:
         return None, None
     rank = {source: position for position, source in enumerate(_TITLE_PRECEDENCE)}
-    # DOM candidates are a last resort (the h1 may carry a kicker, <title> the site name), whatever their order.
+    # DOM candidates come last (the h1 may carry a kicker, <title> the site name), whatever their order.
     best_value, best_source = min(cleaned, key=lambda item: (rank.get(item[1], len(rank)), cleaned.index(item)))
     chosen = best_value
     for value, source in cleaned:
-        if value == best_value or value.endswith(_TRUNCATED) or len(value) < _MIN_AFFIX_SHARE * len(best_value):
+        too_short = len(value) < _MIN_AFFIX_SHARE * len(best_value)
+        if value == best_value or value.endswith(_TRUNCATED) or too_short:
             continue
-        if best_value.startswith(value) and _AFFIX_SEPARATOR.match(best_value[len(value) :]):
-            if len(value) < len(chosen):
-                chosen, best_source = value, source
+        is_affixed = best_value.startswith(value) and _AFFIX_SEPARATOR.match(best_value[len(value) :])
+        if is_affixed and len(value) < len(chosen):
+            chosen, best_source = value, source
+    # Some metadata flattens typography ("'" for "‘"): among variants that say the same, the one as printed
+    # on the page wins, else the one that kept its typographic marks.
+    folded = text_mod.fold_for_compare(chosen)
+    variants = [(value, source) for value, source in cleaned if text_mod.fold_for_compare(value) == folded]
+    printed = max(
+        variants, key=lambda item: (item[1] == "dom", sum(character in _TYPOGRAPHIC for character in item[0]))
+    )
+    if sum(character in _TYPOGRAPHIC for character in printed[0]) or printed[1] == "dom":
+        return printed[0], best_source
     return chosen, best_source
+
+
+def _date_languages(raw: RawArticle, site: SiteSpec | None) -> list[str] | None:
+    """Languages to read printed dates in: the site's, else the page's declared one, with English as the
+    lingua franca of CMS templates. Narrowing them keeps dateparser from trying all ~200 locales."""
+    declared = site.language if site is not None and site.language else None
+    if declared is None and raw.html_lang:
+        declared = _safe(lambda: language_mod.normalize_language(raw.html_lang), None, "language", raw.url)
+    if declared is None:
+        return None
+    return [declared] if declared == "en" else [declared, "en"]
 
 
 def _dedupe(values: object) -> list[str]:
@@ -260,24 +278,44 @@ def _dedupe(values: object) -> list[str]:
     return out
 
 
-def _pick_language(
-    raw: RawArticle, body: str, site: SiteSpec | None, provenance: dict[str, str]
-) -> str | None:
-    """html lang, then declared candidates, then the site's language, then detection from the body."""
+# Languages that detectors confuse with each other: a declared one of these is kept against a detected other.
+_CLOSE_LANGUAGES = (
+    frozenset({"no", "nb", "nn", "da", "sv"}),
+    frozenset({"ms", "id"}),
+    frozenset({"hr", "sr", "bs", "sh"}),
+    frozenset({"cs", "sk"}),
+    frozenset({"es", "gl", "ca", "pt"}),
+    frozenset({"zh", "ja"}),
+)
+
+
+# Enough text for a confident verdict; detection time grows with the sample.
+_DETECTION_SAMPLE = 1200
+
+
+def _close(first: str, second: str) -> bool:
+    return any(first in group and second in group for group in _CLOSE_LANGUAGES)
+
+
+def _pick_language(raw: RawArticle, body: str, site: SiteSpec | None, provenance: dict[str, str]) -> str | None:
+    """The declared language (html lang, then meta/JSON-LD, then the site's), unless the body text is
+    confidently in another one: CMS templates often declare one language for every edition of a site."""
     url = raw.url
+    declared: str | None = None
+    source: str | None = None
     if raw.html_lang:
-        code = _safe(lambda: language_mod.normalize_language(raw.html_lang or ""), None, "language", url)
-        if code:
-            provenance["language"] = "dom"
-            return code
-    code, source = _first(raw.language, language_mod.normalize_language, "language", url)
-    if code:
-        provenance["language"] = source or "meta"
-        return code
-    if site is not None and site.language:
-        provenance["language"] = "site"
-        return site.language
-    detected = _safe(lambda: language_mod.detect_language(body), None, "language", url) if body else None
-    if detected:
+        declared = _safe(lambda: language_mod.normalize_language(raw.html_lang or ""), None, "language", url)
+        source = "dom" if declared else None
+    if not declared:
+        declared, source = _first(raw.language, language_mod.normalize_language, "language", url)
+    if not declared and site is not None and site.language:
+        declared, source = site.language, "site"
+    detected = (
+        _safe(lambda: language_mod.detect_language(body[:_DETECTION_SAMPLE]), None, "language", url) if body else None
+    )
+    if detected and (not declared or (detected != declared and not _close(detected, declared))):
         provenance["language"] = "text"
-    return detected
+        return detected
+    if declared:
+        provenance["language"] = source or "meta"
+    return declared

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from newscrawl.schema import schema_errors
 
 DATA = Path(__file__).parent / "data"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
-FETCHED = datetime(2024, 6, 10, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2024/05/02/{}"
 _TEXT_CHECKS = ("body_starts", "body_has", "body_lacks")
 
