@@ -5,14 +5,24 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from newscrawl.demo.server import DemoServer
 
+# Crawl state is keyed by URL: serving the demo on the same port each time lets a repeat `make crawl` show an
+# incremental run (nothing new is exported again). Any free port is taken when this one is busy.
+PREFERRED_PORT = 8642
 
-def _new_outputs(directory: Path, since: float) -> list[Path]:
-    return sorted(p for p in directory.glob("**/*.jsonl") if p.stat().st_mtime >= since)
+
+def _outputs(directory: Path, pattern: str) -> set[Path]:
+    return set(directory.glob(f"**/{pattern}"))
+
+
+def _start_server() -> DemoServer:
+    try:
+        return DemoServer(port=PREFERRED_PORT).start()
+    except OSError:
+        return DemoServer(port=0).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,33 +32,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     output_dir = Path(args.output_dir)
-    started = time.time()
-    with DemoServer(port=0) as server:
+    files_before = _outputs(output_dir, "*.jsonl")
+    manifests_before = _outputs(output_dir, "*.manifest.json")
+    with _start_server() as server:
         print(f"demo site serving at {server.base_url}", flush=True)
         command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "news",
-            "-a",
-            "site=demo",
-            "-a",
-            f"base_url={server.base_url}",
-            "-s",
-            f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
+            sys.executable, "-m", "scrapy", "crawl", "news",
+            "-a", "site=demo", "-a", f"base_url={server.base_url}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={output_dir}",
             # The demo site lives on loopback, which a production crawl refuses to visit.
-            "-s",
-            "NEWSCRAWL_ALLOW_PRIVATE_TARGETS=true",
-            "-s",
-            f"LOG_LEVEL={args.loglevel}",
-        ]
+            "-s", "NEWSCRAWL_ALLOW_PRIVATE_TARGETS=true",
+            "-s", f"LOG_LEVEL={args.loglevel}",
+        ]  # fmt: skip
         print("running:", " ".join(command), flush=True)
         result = subprocess.run(command, check=False)
     if result.returncode != 0:
         print(f"scrapy crawl failed with exit code {result.returncode}", file=sys.stderr)
         return result.returncode
-    files = _new_outputs(output_dir, started - 1)
+    files = sorted(_outputs(output_dir, "*.jsonl") - files_before)
     total = 0
     for path in files:
         with path.open(encoding="utf-8") as lines:
@@ -57,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{count} articles in {path}")
     if total == 0:
         # Crawl state remembers what earlier runs delivered: a repeat run exports only new or changed articles.
-        print("0 new or changed articles since the last run (the crawl state remembers what was delivered; "
-              "remove it, see NEWSCRAWL_STATE_DIR, to export everything again)")
-    for manifest in sorted(p for p in output_dir.glob("**/*.manifest.json") if p.stat().st_mtime >= started - 1):
+        print(f"0 new or changed articles since the last run: the crawl state in {output_dir}/.state remembers "
+              "what was delivered (delete it to export everything again)")
+    for manifest in sorted(_outputs(output_dir, "*.manifest.json") - manifests_before):
         print(f"run manifest: {manifest}")
     return 0
 
