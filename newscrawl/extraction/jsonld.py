@@ -13,7 +13,8 @@ from lxml import etree
 from newscrawl.extraction.document import squash, unescape
 
 _JSONLD_SCRIPTS = etree.XPath(
-    "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'ld+json')]"
+    "//script[contains(translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),"
+    " 'ld+json')]"
 )
 _HTML_COMMENT = re.compile(r"<!--|-->")
 _CDATA = re.compile(r"/\*\s*<!\[CDATA\[\s*\*/|/\*\s*\]\]>\s*\*/|<!\[CDATA\[|\]\]>")
@@ -45,7 +46,9 @@ ARTICLE_TYPES = frozenset(
 )
 _PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "aboutpage", "medicalwebpage"})
 _PERSON_TYPES = frozenset({"person"})
-_ORGANISATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "ngo", "newsorganization"})
+_ORGANISATION_TYPES = frozenset(
+    {"organization", "newsmediaorganization", "corporation", "ngo", "newsorganization"}
+)
 
 
 def _loads_tolerant(text: str) -> list[Any]:
@@ -164,8 +167,9 @@ def read_jsonld(tree: etree._Element) -> JsonLdData:
                 best, data.article = rank, node
         elif types & _PAGE_TYPES and data.page is None:
             data.page = node
-    if data.article is None and data.page is not None and (data.page.get("headline") or data.page.get("author")):
-        data.article = data.page
+    page = data.page
+    if data.article is None and page is not None and (page.get("headline") or page.get("author")):
+        data.article = page
     return data
 
 
@@ -190,7 +194,8 @@ def names_of(data: JsonLdData, value: Any) -> list[str]:
         if isinstance(item, dict):
             name = as_text(item.get("name"))
             if not name and (item.get("givenName") or item.get("familyName")):
-                name = squash(f"{as_text(item.get('givenName')) or ''} {as_text(item.get('familyName')) or ''}")
+                given, family = as_text(item.get("givenName")) or "", as_text(item.get("familyName")) or ""
+                name = squash(f"{given} {family}")
             if name:
                 names.append(name)
         elif isinstance(item, str) and squash(item) and not item.startswith(("http://", "https://")):
@@ -199,8 +204,12 @@ def names_of(data: JsonLdData, value: Any) -> list[str]:
 
 
 def is_person(data: JsonLdData, value: Any) -> bool:
-    return any(isinstance(item, dict) and node_types(item) & _PERSON_TYPES for item in data.iter_values(value))
+    return any(
+        isinstance(item, dict) and node_types(item) & _PERSON_TYPES for item in data.iter_values(value)
+    )
 
 
 def is_organisation(data: JsonLdData, value: Any) -> bool:
-    return any(isinstance(item, dict) and node_types(item) & _ORGANISATION_TYPES for item in data.iter_values(value))
+    return any(
+        isinstance(item, dict) and node_types(item) & _ORGANISATION_TYPES for item in data.iter_values(value)
+    )

@@ -12,23 +12,30 @@ from lxml.html import HtmlElement
 from newscrawl.extraction.document import squash, text_of, unescape
 from newscrawl.extraction.jsonld import JsonLdData, as_text, is_organisation, is_person, names_of, node_types
 from newscrawl.extraction.raw import Candidate, RawArticle
+from newscrawl.normalize.authors import split_authors
 
 T = TypeVar("T")
 
 _META = etree.XPath("//meta[@content]")
-_LINK_CANONICAL = etree.XPath("//link[contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href")
+_LINK_CANONICAL = etree.XPath(
+    "//link[contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href"
+)
 _HTML_LANG = etree.XPath("/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
 _TITLE = etree.XPath("//head/title | /html/title")
 _ITEMPROPS = etree.XPath("//*[@itemprop]")
 _H1_IN_ARTICLE = etree.XPath("(//article//h1 | //main//h1 | //*[@role='main']//h1)")
 _H1 = etree.XPath("//h1")
 _TIME_DATETIME = etree.XPath("//time[@datetime]")
-# Byline containers by their conventional class names; generic, not tied to any site.
+# Byline containers by their conventional class names; generic, not tied to any site. Any class naming the
+# author ("article__author", "metaInfoAuthorList-item", "byline-name") counts: short texts only (see
+# _MAX_BYLINE_CHARS), so an author's biography adds nothing.
 _BYLINE = etree.XPath(
     "//*[@rel='author'] | //*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]"
-    " | //*[contains(@class, 'author-name') or contains(@class, 'authorName')"
-    " or contains(@class, 'author__name') or contains(@class, 'byline__name')"
-    " or contains(@class, 'article-author') or contains(@class, 'byline-name')]"
+    " | //body//*[contains(translate(@class, 'AUTHOR', 'author'), 'author')"
+    " or contains(@class, 'byline__name') or contains(@class, 'byline-name')]"
+    # A link to the author's page (/author/jane-doe, /autoren/name/...) is a byline whatever its class.
+    " | //body//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/autor/')"
+    " or contains(@href, '/autoren/')]"
 )
 # Date-bearing data attributes (data-publicationdate, data-date-published...) that scripts render from.
 _DATA_DATE_ATTRIBUTES = etree.XPath(
@@ -45,7 +52,39 @@ _DATELINE_ELEMENTS = etree.XPath(
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
 _MAX_DATELINE_CHARS = 80
 _MAX_DATELINES = 3
+# The standfirst: the first block after the headline whose class names a lead, in the words CMSs use across
+# languages ("lead", "teaser", "intro", "standfirst", "chapo", "Vorspann", "perex"...), or a sub-headline
+# ("subtitle", "dek", "strapline"). Measured on the fundus set, the first one in page order is the lead.
+_STANDFIRST_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:lead|lede|standfirst|teaser|summary|intro|introduction|excerpt|preamble|preface"
+    r"|einleitung|abstract|description|chapo|chapeau|bajada|entradilla|sumario|occhiello|catenaccio|ingress"
+    r"|perex|vorspann)(?:[-_]?text)?(?:$|[\s_-])"
+)
+_SUBHEADLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:dek|deck|sub-?title|sub-?headline|sub-?head|sub-?header|strapline)(?:$|[\s_-])"
+)
+# Blocks named like a lead that belong to something else: media, other stories' teasers, paywall offers.
+_NOT_STANDFIRST_CLASS = re.compile(
+    r"image|img|photo|media|caption|author|byline|date|time|share|related|title__|gallery|lightbox|paywall"
+    r"|widget|asset|inline|anchor|video|audio|card|podcast|newsletter"
+)
+_NOT_STANDFIRST_TAGS = frozenset(
+    {"a", "img", "figure", "figcaption", "script", "style", "time", "button", "h1"}
+)
+# An <h2> right after the <h1>, in the same container, is the sub-headline whatever its class (a <p> there
+# is as often the body's first paragraph).
+_STANDFIRST_BESIDE_TAGS = frozenset({"h2"})
+_STARTS_WITH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}")
+_MAX_LINKED_SHARE = 0.5
+_TRUNCATED = ("...", "…")
+_STANDFIRST_WINDOW = 150
+"""Elements read after the headline: the standfirst sits between it and the body."""
+_MIN_STANDFIRST_CHARS = 30
+_MAX_STANDFIRST_CHARS = 1000
 _MAX_BYLINE_CHARS = 120
+# Commenters, avatars and author boxes of other stories are no byline of this one.
+_NOT_BYLINE_CLASS = re.compile(r"comment|avatar|image|photo|bio\b|follow", re.IGNORECASE)
+_NOT_STORY_TAGS = frozenset({"aside", "footer", "nav", "a"})
 _MAX_BYLINES = 4
 _BREADCRUMB_LINKS = etree.XPath(
     "//*[contains(@class, 'breadcrumb') or @aria-label='breadcrumb' or @aria-label='Breadcrumb']//a"
@@ -57,7 +96,17 @@ _DATE_IN_TEXT = re.compile(
 _MODIFIED_HINT = re.compile(r"updat|modif|aktualisiert|geändert|actualiz|mis à jour", re.IGNORECASE)
 
 # Meta names (lower case) per field, best first. The same key may be in name=, property= or itemprop=.
-_META_TITLE = ("twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title")
+# The CMS's own article title ("title", Dublin Core, the recommendation engines' fields) before the social
+# card's (twitter:title), which is read only where the page has no og:title: both are the sharing variant.
+_META_TITLE = (
+    "title",
+    "dc.title",
+    "dcterms.title",
+    "parsely-title",
+    "sailthru.title",
+    "cxenseparse:title",
+    "taboola:title",
+)
 _META_DESCRIPTION = ("description", "twitter:description", "dc.description", "dcterms.description")
 _META_AUTHORS = (
     "author",
@@ -272,7 +321,8 @@ def fill_jsonld(raw: RawArticle, data: JsonLdData, deferred_authors: list[Candid
         names = [as_text(i.get("name")) or as_text(data.resolve(i.get("item"))) for i in items]
         names = [n for n in names if n]
         # The first crumb is the home page, the last often the article itself.
-        if len(names) >= 3 or (len(names) == 2 and names[-1] != as_text((data.article or {}).get("headline"))):
+        headline = as_text((data.article or {}).get("headline"))
+        if len(names) >= 3 or (len(names) == 2 and names[-1] != headline):
             _add(raw.section, names[1] if len(names) >= 2 else None, "jsonld")
         break
 
@@ -306,7 +356,13 @@ def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
                 _add(target, value, _source_of_meta(key))
 
     first(("og:title",), raw.title)
-    first(_META_TITLE, raw.title)
+    for key in _META_TITLE:
+        for value in metas.get(key, ()):
+            # Kept even when another source already says the same: the assembler counts agreeing sources.
+            if not any(existing.value == value and existing.source == "meta" for existing in raw.title):
+                raw.title.append(Candidate(value, "meta"))
+    if "og:title" not in metas:
+        first(("twitter:title",), raw.title)
     first(("og:description",), raw.description)
     first(_META_DESCRIPTION, raw.description)
     first(_META_PUBLISHED, raw.published)
@@ -333,6 +389,109 @@ def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
         _add(raw.paywall, tier != "free", "opengraph")
 
 
+def _credits_a_person(raw: RawArticle) -> bool:
+    site_names = [candidate.value for candidate in raw.site_name]
+    return any(split_authors(candidate.value, site_names=site_names)[0] for candidate in raw.authors)
+
+
+def _dom_bylines(tree: etree._Element, heading: etree._Element | None) -> list[str]:
+    """The byline printed by the headline: the author element nearest to it, with the elements nested in
+    or around that one; author elements further away credit teasers, comments or related stories."""
+    elements = [
+        element
+        for element in _BYLINE(tree)
+        if not _NOT_BYLINE_CLASS.search(element.get("class") or "")
+        and not any(ancestor.tag in _NOT_STORY_TAGS for ancestor in element.iterancestors())
+    ]
+    if len(elements) > 1 and heading is not None:
+        position = {element: index for index, element in enumerate(tree.iter())}
+        anchor = position.get(heading, 0)
+        nearest = min(elements, key=lambda element: abs(position.get(element, 0) - anchor))
+        family = {nearest, *nearest.iterancestors(), *nearest.iterdescendants()}
+        elements = [element for element in elements if element in family]
+    bylines: list[str] = []
+    for element in elements:
+        text = text_of(element)
+        if text and len(text) <= _MAX_BYLINE_CHARS and text not in bylines:
+            bylines.append(text)
+        if len(bylines) >= _MAX_BYLINES:
+            break
+    return bylines
+
+
+def _after(start: etree._Element, limit: int) -> Iterable[etree._Element]:
+    """Up to ``limit`` elements after ``start`` in document order, its own descendants skipped."""
+    node: etree._Element | None = start
+    count = 0
+    while node is not None:
+        following = node.getnext()
+        while following is None:
+            node = node.getparent()
+            if node is None:
+                return
+            following = node.getnext()
+        node = following
+        for element in node.iter():
+            if not isinstance(element.tag, str):
+                continue
+            yield element
+            count += 1
+            if count >= limit:
+                return
+
+
+def _standfirst_text(element: etree._Element) -> str | None:
+    if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+        return None  # a teaser of another story
+    text = text_of(element)
+    if not _MIN_STANDFIRST_CHARS <= len(text) <= _MAX_STANDFIRST_CHARS or _STARTS_WITH_DATE.match(text):
+        return None
+    linked = sum(len(text_of(link)) for link in element.iter("a"))
+    return text if linked <= _MAX_LINKED_SHARE * len(text) else None
+
+
+def _next_block(heading: etree._Element) -> etree._Element | None:
+    sibling = heading.getnext()
+    while sibling is not None and (not isinstance(sibling.tag, str) or not text_of(sibling)):
+        sibling = sibling.getnext()
+    return sibling
+
+
+def dom_standfirst(heading: etree._Element) -> str | None:
+    """The standfirst printed after the headline: a sub-headline right beside it, else the
+    first block after it whose class names a lead; None when the page marks none."""
+    beside = _next_block(heading)
+    if beside is not None and beside.tag in _STANDFIRST_BESIDE_TAGS:
+        text = _standfirst_text(beside)
+        if text:
+            return text
+    for element in _after(heading, _STANDFIRST_WINDOW):
+        if element.tag in _NOT_STANDFIRST_TAGS:
+            continue
+        label = f"{element.get('class') or ''} {element.get('itemprop') or ''}".lower()
+        if len(label) < 4 or _NOT_STANDFIRST_CLASS.search(label):
+            continue
+        if _STANDFIRST_CLASS.search(label) or _SUBHEADLINE_CLASS.search(label):
+            text = _standfirst_text(element)
+            if text:
+                return text
+    return None
+
+
+def _untruncated(heading: etree._Element, description: str) -> str | None:
+    """The paragraph a description cut short ("... el contr...") was taken from, when the page prints it."""
+    prefix = description.rstrip(".…").rstrip()
+    if len(prefix) < _MIN_STANDFIRST_CHARS:
+        return None
+    for element in _after(heading, _STANDFIRST_WINDOW):
+        if element.tag in _NOT_STANDFIRST_TAGS:
+            continue
+        text = text_of(element)
+        if text.startswith(prefix) and len(text) <= _MAX_STANDFIRST_CHARS:
+            return text
+    return None
+
+
 def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
     for href in _LINK_CANONICAL(tree):
         _add(raw.canonical, squash(href), "dom")
@@ -341,16 +500,17 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
         _add(raw.title, text_of(heading), "dom")
     for title in _TITLE(tree)[:1]:
         _add(raw.title, text_of(title), "dom")
-    if not raw.authors:
-        # Byline elements are a fallback for pages that declare no author: the search costs 2 ms a page.
-        bylines: list[str] = []
-        for element in _BYLINE(tree):
-            text = text_of(element)
-            if text and len(text) <= _MAX_BYLINE_CHARS and text not in bylines:
-                bylines.append(text)
-            if len(bylines) >= _MAX_BYLINES:
-                break
-        _add(raw.authors, bylines, "dom")
+    standfirst = dom_standfirst(headings[0]) if headings else None
+    if not standfirst and headings and raw.description and raw.description[0].value.endswith(_TRUNCATED):
+        standfirst = _untruncated(headings[0], raw.description[0].value)
+    if standfirst:
+        # The lead as printed beats the metadata descriptions, which are often an SEO summary.
+        others = [candidate for candidate in raw.description if candidate.value != standfirst]
+        raw.description[:] = [Candidate(standfirst, "dom"), *others]
+    if not _credits_a_person(raw):
+        # Byline elements are a fallback for pages that name no person in their metadata (none, or only
+        # the outlet itself): the search costs 2 ms a page.
+        _add(raw.authors, _dom_bylines(tree, headings[0] if headings else None), "dom")
     for element in _TIME_DATETIME(tree):
         value = squash(element.get("datetime"))
         hints = " ".join(filter(None, (element.get("class"), element.get("itemprop"), text_of(element))))

@@ -55,7 +55,8 @@ def _clean_optional(value: str | None) -> str | None:
 
 def _caption_and_credit(raw_image: RawImage, url: str) -> tuple[str | None, str | None]:
     try:
-        return media_mod.split_caption_credit(_clean_optional(raw_image.caption), _clean_optional(raw_image.credit))
+        caption, credit = _clean_optional(raw_image.caption), _clean_optional(raw_image.credit)
+        return media_mod.split_caption_credit(caption, credit)
     except Exception:  # a caption the splitter cannot handle is dropped, the image kept
         logger.warning("splitting caption/credit failed on %s", url, exc_info=True)
         return None, None
@@ -91,7 +92,9 @@ def _merge_images(raw_images: Sequence[RawImage], url: str) -> list[Image]:
     return images
 
 
-def normalize_article(raw: RawArticle, *, site: SiteSpec | None = None, site_id: str | None = None) -> Article:
+def normalize_article(
+    raw: RawArticle, *, site: SiteSpec | None = None, site_id: str | None = None
+) -> Article:
     """Assemble the exported record: per field the first candidate that survives normalisation.
 
     Never raises on odd values: a normaliser that fails on one candidate moves on to the next one.
@@ -108,13 +111,12 @@ def normalize_article(raw: RawArticle, *, site: SiteSpec | None = None, site_id:
         if source:
             provenance[field] = source
 
-    title, source = _choose_title(raw.title, site_names, url)
+    no_title: tuple[str | None, str | None] = (None, None)
+    title, source = _safe(lambda: _choose_title(raw.title, site_names, url), no_title, "title", url)
     record("title", source)
     description, source = _first(raw.description, text_mod.clean_text, "description", url)
     record("description", source)
-    authors, source = _first(
-        raw.authors, lambda names: authors_mod.clean_authors(names, site_names=site_names), "authors", url
-    )
+    authors, source = _choose_authors(raw.authors, site_names, url)
     record("authors", source)
 
     languages = _date_languages(raw, site)
@@ -144,7 +146,9 @@ def normalize_article(raw: RawArticle, *, site: SiteSpec | None = None, site_id:
 
     section, source = _first(raw.section, text_mod.clean_text, "section", url)
     record("section", source)
-    tags, source = _first(raw.tags, lambda values: _dedupe(text_mod.clean_text(v) for v in values), "tags", url)
+    tags, source = _first(
+        raw.tags, lambda values: _dedupe(text_mod.clean_text(v) for v in values), "tags", url
+    )
     record("tags", source)
     paywall: bool | None = None
     if raw.paywall:
@@ -175,7 +179,9 @@ def normalize_article(raw: RawArticle, *, site: SiteSpec | None = None, site_id:
         record("body", raw.body_source)
 
     language = _pick_language(raw, body, site, provenance)
-    canonical = _safe(lambda: urls_mod.choose_canonical(url, [c.value for c in raw.canonical]), url, "canonical", url)
+    canonical = _safe(
+        lambda: urls_mod.choose_canonical(url, [c.value for c in raw.canonical]), url, "canonical", url
+    )
     if canonical != url:
         record("canonical_url", next((c.source for c in raw.canonical if c.value == canonical), "dom"))
     site_value = site_id or (site.id if site is not None else None)
@@ -214,6 +220,45 @@ _AFFIX_SEPARATOR = re.compile(r"^\s*(?:\||-|–|—|:|：|·|•|»|/|｜)\s*")
 _TRUNCATED = ("…", "...")
 _TYPOGRAPHIC = frozenset("‘’‚“”„–—…«»‹›")
 _MIN_AFFIX_SHARE = 0.4
+# "Section | Headline": a bar before the headline is furniture too (a colon may belong to the headline).
+_BAR_BEFORE = re.compile(r"\s(?:\||｜)\s*$")
+_KICKER_SEPARATOR = re.compile(r"\S\s*(?::|：|\s-|\s–|\s—|\s\|)\s*$")
+_MIN_HEADLINE_WORDS = 3
+_PUNCTUATION_MARK = re.compile(r"[^\w\s]")
+
+
+def _corroborated_headline(
+    cleaned: Sequence[tuple[str, str]], social: str, social_source: str
+) -> tuple[str, str]:
+    """The JSON-LD headline instead of a different og:title when the CMS's own title field (a ``meta``
+    source: name=title, Dublin Core, the recommendation engines' fields) says the same as the JSON-LD:
+    two article-title fields against one sharing title."""
+    folded_social = text_mod.fold_for_compare(social)
+    meta_keys = {text_mod.fold_for_compare(value) for value, source in cleaned if source == "meta"}
+    for value, source in cleaned:
+        if source != "jsonld":
+            continue
+        key = text_mod.fold_for_compare(value)
+        if key != folded_social and key in meta_keys:
+            return value, source
+    return social, social_source
+
+
+def _headline_after_kickers(best: str, values: Sequence[str]) -> str:
+    """The headline two sources print after different kickers ("Kicker A: Headline", "Kicker B - Headline"):
+    what they share is the headline, what differs is page furniture. ``best`` when no pair shows that."""
+    for value in values:
+        shared = 0
+        while shared < min(len(best), len(value)) and best[-1 - shared] == value[-1 - shared]:
+            shared += 1
+        tail = best[len(best) - shared :]
+        if not shared or len(tail.split()) < _MIN_HEADLINE_WORDS or len(tail) < _MIN_AFFIX_SHARE * len(best):
+            continue
+        head_best, head_value = best[: len(best) - shared], value[: len(value) - shared]
+        separated = _KICKER_SEPARATOR.search(head_best) and _KICKER_SEPARATOR.search(head_value)
+        if separated and text_mod.fold_for_compare(head_best) != text_mod.fold_for_compare(head_value):
+            return tail.strip()
+    return best
 
 
 def _choose_title(
@@ -238,25 +283,63 @@ def _choose_title(
         return None, None
     rank = {source: position for position, source in enumerate(_TITLE_PRECEDENCE)}
     # DOM candidates come last (the h1 may carry a kicker, <title> the site name), whatever their order.
-    best_value, best_source = min(cleaned, key=lambda item: (rank.get(item[1], len(rank)), cleaned.index(item)))
+    best_value, best_source = min(
+        cleaned, key=lambda item: (rank.get(item[1], len(rank)), cleaned.index(item))
+    )
+    if best_source == "opengraph":
+        best_value, best_source = _corroborated_headline(cleaned, best_value, best_source)
     chosen = best_value
     for value, source in cleaned:
         too_short = len(value) < _MIN_AFFIX_SHARE * len(best_value)
         if value == best_value or value.endswith(_TRUNCATED) or too_short:
             continue
-        is_affixed = best_value.startswith(value) and _AFFIX_SEPARATOR.match(best_value[len(value) :])
+        is_affixed = (best_value.startswith(value) and _AFFIX_SEPARATOR.match(best_value[len(value) :])) or (
+            best_value.endswith(value) and _BAR_BEFORE.search(best_value[: -len(value)])
+        )
         if is_affixed and len(value) < len(chosen):
             chosen, best_source = value, source
+    if chosen == best_value:
+        chosen = _headline_after_kickers(best_value, [value for value, _ in cleaned])
     # Some metadata flattens typography ("'" for "‘"): among variants that say the same, the one as printed
     # on the page wins, else the one that kept its typographic marks.
     folded = text_mod.fold_for_compare(chosen)
-    variants = [(value, source) for value, source in cleaned if text_mod.fold_for_compare(value) == folded]
+    # A variant that dropped punctuation ("Kicker Headline" for "Kicker / Headline") flattened more, not less.
+    marks = len(_PUNCTUATION_MARK.findall(chosen))
+    variants = [
+        (value, source)
+        for value, source in cleaned
+        if text_mod.fold_for_compare(value) == folded and len(_PUNCTUATION_MARK.findall(value)) >= marks
+    ]
+    if not variants:  # a headline cut out of the sources' kickers is no source's whole value
+        return chosen, best_source
     printed = max(
         variants, key=lambda item: (item[1] == "dom", sum(character in _TYPOGRAPHIC for character in item[0]))
     )
     if sum(character in _TYPOGRAPHIC for character in printed[0]) or printed[1] == "dom":
         return printed[0], best_source
     return chosen, best_source
+
+
+def _choose_authors(
+    candidates: Sequence[Candidate[list[str]]], site_names: Sequence[str], url: str
+) -> tuple[list[str] | None, str | None]:
+    """The first source that credits a person; else the first that credits an organisation.
+
+    A CMS fills its author field with the outlet's own name where the journalist is named elsewhere
+    (a meta tag, the byline): the person a later source names is the author the design asks for.
+    """
+    fallback: tuple[list[str] | None, str | None] = (None, None)
+    for candidate in candidates:
+        try:
+            people, organisations = authors_mod.split_authors(candidate.value, site_names=site_names)
+        except Exception:
+            logger.warning("normalising authors from %s failed on %s", candidate.source, url, exc_info=True)
+            continue
+        if people:
+            return people, candidate.source
+        if organisations and fallback[0] is None:
+            fallback = (organisations, candidate.source)
+    return fallback
 
 
 def _date_languages(raw: RawArticle, site: SiteSpec | None) -> list[str] | None:
@@ -289,7 +372,9 @@ _CLOSE_LANGUAGES = (
 )
 
 
-# Enough text for a confident verdict; detection time grows with the sample.
+# Detection time grows with the sample: a short one checks a declared language (0.25 ms a page), and only
+# a verdict against the declaration is confirmed on the long one before it overrides the page's word.
+_CHECK_SAMPLE = 400
 _DETECTION_SAMPLE = 1200
 
 
@@ -297,7 +382,20 @@ def _close(first: str, second: str) -> bool:
     return any(first in group and second in group for group in _CLOSE_LANGUAGES)
 
 
-def _pick_language(raw: RawArticle, body: str, site: SiteSpec | None, provenance: dict[str, str]) -> str | None:
+def _detect(body: str, declared: str | None, url: str) -> str | None:
+    if not body:
+        return None
+    sample = _CHECK_SAMPLE if declared and len(body) > _CHECK_SAMPLE * 2 else _DETECTION_SAMPLE
+    detected = _safe(lambda: language_mod.detect_language(body[:sample]), None, "language", url)
+    confirmed = detected and declared and (detected == declared or _close(detected, declared))
+    if sample == _DETECTION_SAMPLE or confirmed:
+        return detected
+    return _safe(lambda: language_mod.detect_language(body[:_DETECTION_SAMPLE]), None, "language", url)
+
+
+def _pick_language(
+    raw: RawArticle, body: str, site: SiteSpec | None, provenance: dict[str, str]
+) -> str | None:
     """The declared language (html lang, then meta/JSON-LD, then the site's), unless the body text is
     confidently in another one: CMS templates often declare one language for every edition of a site."""
     url = raw.url
@@ -310,9 +408,7 @@ def _pick_language(raw: RawArticle, body: str, site: SiteSpec | None, provenance
         declared, source = _first(raw.language, language_mod.normalize_language, "language", url)
     if not declared and site is not None and site.language:
         declared, source = site.language, "site"
-    detected = (
-        _safe(lambda: language_mod.detect_language(body[:_DETECTION_SAMPLE]), None, "language", url) if body else None
-    )
+    detected = _detect(body, declared, url)
     if detected and (not declared or (detected != declared and not _close(detected, declared))):
         provenance["language"] = "text"
         return detected

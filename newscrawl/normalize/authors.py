@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 from newscrawl.normalize.text import clean_text, fold_for_compare
 
-__all__ = ["clean_authors"]
+__all__ = ["clean_authors", "split_authors"]
 
 MAX_NAME_WORDS = 6
 """A longer segment is a sentence that leaked into the byline, not a name."""
 
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# A URL ends at a closing bracket: "Deutsche Welle (www.dw.com)" keeps its name whole.
+_URL = re.compile(r"(?:https?://|www\.)[^\s()\[\]]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
 # Dates and times that CMSs glue to the byline ("By Jane Doe | March 21, 2023 10:15 AM").
@@ -32,16 +33,20 @@ _SPLIT = re.compile(
     r"\s*[,;|·•/&+]\s*|\s+(?:and|und|et|y|e|en|i|och|og|ja|with|mit|avec|con|com|met|oraz|и)\s+|\s+[-–—]\s+"
 )
 _PARENTHESIS = re.compile(r"\s*[(\[](?P<inner>[^)\]]*)[)\]]")
+# An editor's short code ("Corina Gall (cog.)", "(obe)"): newsrooms sign with these, they name no one.
+_KUERZEL = re.compile(r"^[a-zäöüß]{2,5}\.?$")
 # "By", "Von", "Text:" ...: the label before a name. "Di"/"Da" only before a full name (see _strip_prefix).
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|posted|words|story|text|compiled|edited)\s+by|by|von|vom|por|par|door|av|af"
-    r"|från|od|autor(?:in)?|author|auteur|text|texte|texto|testo|tekst|redaktion|reporting|interview"
-    r"|from|de)\s*[:：]?\s+|^(?:text|autor(?:in)?|author|auteur|texte|texto|tekst|reporting)\s*[:：]\s*",
+    r"|från|od|autor(?:in)?|author|auteur|text|texte|texto|testo|tekst|reporting|interview"
+    r"|from|de)\s*[:：]?\s+|^(?:text|autor(?:in)?|author|auteur|texte|texto|tekst|reporting|redaktion|quelle|source|fuente|fonte"
+    r"|bron|kilde|källa)\s*[:：]\s*",
     re.IGNORECASE,
 )
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|i|och|og|ja|with|mit|avec|con|com|met|oraz|и)\s+")
-_BARE_LABEL = re.compile(r"^(?:by|von|por|par|door|av|af|di|da|de|text|autor|autorin|author|auteur|from)$",
-                         re.IGNORECASE)
+_BARE_LABEL = re.compile(
+    r"^(?:by|von|por|par|door|av|af|di|da|de|text|autor|autorin|author|auteur|from)$", re.IGNORECASE
+)
 _DOMAIN_LIKE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+$")
 MAX_NAME_CHARS = 80
 _ITALIAN_BY = re.compile(r"^(?:di|da)\s+(?=\S+\s+\S)", re.IGNORECASE)
@@ -133,18 +138,9 @@ def _looks_like_prose(name: str) -> bool:
     words = name.split()
     if len(words) > MAX_NAME_WORDS or len(name) > MAX_NAME_CHARS:
         return True
-    lower = sum(1 for word in words if word[:1].islower())
+    # Role words are lower case in an organisation's byline ("Guardian staff reporter"): not prose.
+    lower = sum(1 for word in words if word[:1].islower() and word.lower() not in _ROLE_WORDS)
     return len(words) >= 3 and lower * 2 > len(words)
-
-
-def _fix_case(name: str) -> str:
-    """ALL-CAPS full names become title case ("JANE DOE" -> "Jane Doe"); anything with a lower-case letter is
-    printed as the site chose ("danah boyd", "Jane DOE" with the French capitalised surname), and a single
-    short upper-case word is an acronym ("AFP")."""
-    letters = [c for c in name if c.isalpha()]
-    if len(name.split()) >= 2 and letters and all(c.isupper() for c in letters):
-        return name.title()
-    return name
 
 
 def _is_organisation(name: str, site_keys: set[str]) -> bool:
@@ -159,7 +155,8 @@ def _is_organisation(name: str, site_keys: set[str]) -> bool:
 
 
 def _segments(byline: str) -> list[str]:
-    """A byline cut into candidate names, parentheses ("Jane DOE (AFP)") becoming their own segments."""
+    """A byline cut into candidate names, parentheses ("Jane DOE (AFP)") becoming their own segments,
+    except an editor's code ("(obe)") next to a name."""
     text = _URL.sub(" ", byline)
     text = _EMAIL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
@@ -167,17 +164,38 @@ def _segments(byline: str) -> list[str]:
     extra = [m["inner"] for m in _PARENTHESIS.finditer(text)]
     text = _PARENTHESIS.sub(" ", text)
     text = clean_text(text)
+    if text and fold_for_compare(text) not in _FILLER:
+        extra = [inner for inner in extra if not _KUERZEL.match(inner.strip())]
     text = _strip_prefix(text)
     return [*_SPLIT.split(text), *extra]
 
 
-def clean_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> list[str]:
-    """Person names from raw bylines, in order, de-duplicated without regard to case.
+def _name_of(segment: str, site_keys: set[str]) -> str:
+    """The name a segment credits, without labels and roles. A role after a newsroom's name ("MND Staff",
+    "Guardian staff reporter") stays: what is left is no person (one word, or an organisation), and the
+    role words are part of how the newsroom signs."""
+    segment = _strip_prefix(segment.strip())
+    without_role = _strip_role(segment)
+    if (
+        without_role != segment
+        and without_role
+        and segment.lower().startswith(without_role.lower())
+        and (" " not in without_role or _is_organisation(without_role, site_keys))
+    ):
+        without_role = segment
+    name = _EDGE_PUNCTUATION.sub("", without_role)
+    return _EDGE_PUNCTUATION.sub("", _DANGLING_WORD.sub("", _strip_prefix(name)))
+
+
+def split_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """(people, organisations) credited by raw bylines, each in order, de-duplicated without regard to case.
 
     Removes labels ("By", "Von", "Por", "Text:"), roles ("Staff Writer", "Senior Correspondent in X"),
-    e-mails, handles, URLs and dates; splits on commas, "&", ";", "|", "/" and "and" in many languages.
-    Organisations (wire agencies, "Staff", a newsroom, the site itself) are kept only when no person is
-    credited. ALL-CAPS full names are title-cased; every other name keeps its printed form.
+    e-mails, handles, URLs, dates and editors' codes in parentheses ("(obe)"); splits on commas, "&", ";",
+    "|", "/" and "and" in many languages. Wire agencies, "Staff", a newsroom and the site itself are
+    organisations. A capitalised single word after a full name or an organisation in the same byline is
+    where they wrote from ("hessenschau.de, Frankfurt, Germany", "Von Anna Sleegers, Frankfurt"), not a
+    person: people are credited with their full names. Every name keeps its printed form, capitals included.
     """
     site_keys: set[str] = set()
     for name in site_names:
@@ -190,19 +208,29 @@ def clean_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> list
     for byline in raw:
         if not byline or not isinstance(byline, str):
             continue
+        after_name = False
         for segment in _segments(clean_text(byline)):
             if _NOT_AUTHOR_LABEL.match(segment.strip()):
                 continue
-            name = _EDGE_PUNCTUATION.sub("", _strip_role(_strip_prefix(segment.strip())))
-            name = _EDGE_PUNCTUATION.sub("", _DANGLING_WORD.sub("", _strip_prefix(name)))
+            name = _name_of(segment, site_keys)
             if not name or not _HAS_LETTER.search(name) or _DIGIT.search(name):
                 continue
             if _BARE_LABEL.match(name) or _looks_like_prose(name) or fold_for_compare(name) in _FILLER:
                 continue
-            name = _fix_case(name)
+            is_organisation = _is_organisation(name, site_keys)
+            if after_name and not is_organisation and " " not in name and name[:1].isupper():
+                continue
+            after_name = is_organisation or " " in name
             key = fold_for_compare(name)
             if key in seen:
                 continue
             seen.add(key)
-            (organisations if _is_organisation(name, site_keys) else people).append(name)
+            (organisations if is_organisation else people).append(name)
+    return people, organisations
+
+
+def clean_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> list[str]:
+    """Person names from raw bylines (see :func:`split_authors`); the organisations only when no person
+    is credited."""
+    people, organisations = split_authors(raw, site_names=site_names)
     return people or organisations

@@ -108,6 +108,14 @@ _FRENCH_HOUR = re.compile(r"\b(\d{1,2})\s?h\b(?!\s?\d)")
 _TRAILING_H = re.compile(r"(\d{1,2}:\d{2})\s*h\b")
 _TRAILING_PUNCT = re.compile(r"[\s.,;:–—-]+$")
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_HAS_DIGIT = re.compile(r"\d")
+_TRAILING_CLAUSE = re.compile(r"\s*[,;|•·]\s*[^,;|•·]*$")
+_MAX_TRAILING_CLAUSES = 3
+_NUMERIC_AT_START = re.compile(
+    r"^(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}[./-]\d{1,2}[./-]\d{1,2})\.?"
+    r"(?:,?\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?\s?m\.?)?)?(?=\s+[^\W\d])",
+    re.IGNORECASE,
+)
 _HAS_DIGIT_OR_LETTER = re.compile(r"\w")
 
 # Offsets that name one fixed offset. Ambiguous abbreviations (IST, AST, BST in some uses) are left out on
@@ -497,6 +505,28 @@ def parse_date(
     s = _prepare(s)
     if not s or len(s) > MAX_DATE_CHARS:
         return None
+    parsed = _parse_prepared(s, raw, fetched_at, tz_name, langs, order)
+    # "06.01.2026, Lesezeit 5 Min.", "21 March 2023 | 4 min read": a clause after the date defeats the
+    # parsers; it goes, one clause at a time, while what is left still has a digit.
+    for _ in range(_MAX_TRAILING_CLAUSES):
+        if parsed is not None:
+            break
+        clause = _TRAILING_CLAUSE.search(s)
+        if clause is None or not _HAS_DIGIT.search(s[: clause.start()]):
+            break
+        s = s[: clause.start()]
+        parsed = _parse_prepared(s, raw, fetched_at, tz_name, langs, order)
+    return parsed
+
+
+def _parse_prepared(
+    s: str,
+    raw: str,
+    fetched_at: datetime | None,
+    tz_name: str | None,
+    langs: tuple[str, ...] | None,
+    order: str | None,
+) -> ParsedDate | None:
     fast = _parse_fast(s, tz_name)
     if fast is not False:
         return _checked(fast, raw, False, fetched_at)  # type: ignore[arg-type]
@@ -509,6 +539,11 @@ def parse_date(
         return _checked(value, raw, ambiguous, fetched_at)
 
     numeric = _parse_numeric(head, fetched_at, langs, order)
+    if numeric is None:
+        # A numeric date followed by words without a comma ("06.01.2026 Lesezeit 5 Min.").
+        leading = _NUMERIC_AT_START.match(head)
+        if leading:
+            numeric = _parse_numeric(leading.group(0).rstrip(), fetched_at, langs, order)
     if numeric is not None:
         return finish(*numeric)
     cjk = _parse_cjk(head)

@@ -17,6 +17,10 @@ _LANGUAGE_TAG = re.compile(r"^(?P<primary>[A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})
 # Codes that declare no language, and deprecated codes still common in the wild.
 _NOT_A_LANGUAGE = frozenset({"und", "mul", "zxx", "mis", "xx"})
 _DEPRECATED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+# Norwegian's two written standards (Bokmål, Nynorsk) are reported as their macrolanguage "no": detectors
+# return "no" for both, so a site that declares "nb" on some pages and nothing on others stays one
+# language, and readers of the record filter Norwegian with one code (as with "zh" for its variants).
+_MACROLANGUAGE = {"nb": "no", "nn": "no"}
 
 MIN_WORDS = 20
 """Below this many words a detection is too unreliable to record."""
@@ -29,7 +33,8 @@ _MAX_CHARS = 3000
 def normalize_language(code: str | None) -> str | None:
     """The primary language subtag, lower case ("en-US" -> "en", "zh-Hans-CN" -> "zh"); None for junk.
 
-    Case and "_" do not matter ("EN_gb" -> "en"); deprecated codes map to current ones ("iw" -> "he").
+    Case and "_" do not matter ("EN_gb" -> "en"); deprecated codes map to current ones ("iw" -> "he");
+    Norwegian Bokmål and Nynorsk ("nb-NO", "nn") map to their macrolanguage "no".
     A list such as a ``content-language`` header ("de, en") gives its first entry.
     """
     if not code:
@@ -41,7 +46,8 @@ def normalize_language(code: str | None) -> str | None:
     primary = match.group("primary").lower()
     if primary in _NOT_A_LANGUAGE:
         return None
-    return _DEPRECATED.get(primary, primary)
+    primary = _DEPRECATED.get(primary, primary)
+    return _MACROLANGUAGE.get(primary, primary)
 
 
 @cache

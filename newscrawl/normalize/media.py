@@ -21,10 +21,11 @@ _CREDIT_LABEL = re.compile(
     r"|(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\b\s*)?[,:]?\s*)",
     re.IGNORECASE,
 )
-# A credit inside a caption, from its label to the end: only after the caption's start, a sentence end or a
-# separator, so "the photo: a man" mid-sentence or "photographed by" keep their place in the caption.
+# A credit inside a caption, from its label to the end: only after the caption's start, a sentence end, a
+# separator or as a capitalised label ("Second picture Photo: Ann Lee"), so "the photo: a man" mid-sentence
+# or "photographed by" keep their place in the caption.
 _LABELLED_TAIL = re.compile(
-    rf"(?:^|(?<=[.!?…)\]])\s+|\s*[|/–—]\s*|\s+-\s+|\s*\(\s*|\s+(?=©))"
+    rf"(?:^|(?<=[.!?…)\]])\s+|\s*[|/–—]\s*|\s+-\s+|\s*\(\s*|\s+(?=©)|\s+(?=(?-i:[A-ZÀ-ÞА-ЯΑ-Ω])))"
     rf"(?P<credit>(?:(?:{CREDIT_LABELS})\s*[:：]"
     r"|(?:Photo|Photograph|Picture|Image|Foto|Bild)\s+(?:by|von|courtesy(?:\s+of)?)\s"
     r"|Courtesy(?:\s+of)?\s"

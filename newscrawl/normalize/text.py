@@ -133,6 +133,19 @@ _CHROME_EXACT = frozenset(
         "video",
         "play video",
         "accept cookies",
+        "order reprints",
+        "print article",
+        "thank you",
+        "thanks for signing up",
+        "sorry",
+        "don't miss",
+        "dont miss",
+        "tell us what you think",
+        "this article has been sent to",
+        "an error has occurred please try again later",
+        "there was an error processing your subscription",
+        "keep an eye on your inbox for the latest news",
+        "keep an eye on your inbox for the latest sports news",
         # de
         "anzeige",
         "werbung",
@@ -216,7 +229,23 @@ _CHROME_PREFIX = regex.compile(
     r"|sign up to|subscribe to our|subscribe to the|get our newsletter|share on|click here|lesen sie auch"
     r"|lesen sie hier|mehr zum thema|folgen sie uns|lire aussi|à lire aussi|lire également|suivez-nous"
     r"|suivez nous|lee también|leer también|lea también|síguenos|leia também|leggi anche|seguici"
-    r"|lees ook|volg ons|czytaj także|czytaj też|zobacz też|läs också|les også|читайте также)(?:\s|$)"
+    r"|lees ook|volg ons|czytaj także|czytaj też|zobacz też|läs också|les også|читайте также"
+    r"|this copy is for your personal non commercial use)(?:\s|$)"
+)
+# Lines matched as printed (fold_for_compare drops the "@" they hinge on): a CMS shortcode the theme failed
+# to render ("[button ...]...[/button]"), a contact line, a social prompt. Bare links and copyright lines
+# stay: lists of links and agency copyrights are part of some stories (measured on the AEB set).
+# A newsletter promotion: an offer to sign up, in a short line ("Sign up for X to get the free daily
+# newsletter delivered to your inbox").
+_NEWSLETTER_PROMO = re.compile(
+    r"\b(?:sign\s*up|subscribe)\b.{0,80}\bnewsletters?\b|\bnewsletters?\b.{0,60}\b(?:sign\s*up|subscribe)\b"
+    r"|\bdelivered (?:straight )?to your inbox\b",
+    re.IGNORECASE,
+)
+_PROMO_MAX_WORDS = 40
+_SHORTCODE = re.compile(r"^\[\w[^\]]*\].*\[/\w+\]$")
+_CONTACT_OR_FOLLOW = re.compile(
+    r"^(?:(?:write to|contact|email|e-mail)\s.{0,60}?\S+@\S+\.\w+\.?$|follow\s+(?:us\s+)?@\w)", re.IGNORECASE
 )
 _CHROME_PREFIX_MAX_WORDS = 15
 _COOKIE_NOTICE = regex.compile(
@@ -256,6 +285,10 @@ def _is_chrome(line: str) -> bool:
     words = len(line.split())
     if words > _COOKIE_NOTICE_MAX_WORDS:
         return False
+    if _SHORTCODE.match(line) or _CONTACT_OR_FOLLOW.match(line):
+        return True
+    if words <= _PROMO_MAX_WORDS and _NEWSLETTER_PROMO.search(line):
+        return True
     key = fold_for_compare(line)
     if key in _CHROME_EXACT:
         return True

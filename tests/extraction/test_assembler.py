@@ -1,4 +1,4 @@
-"""normalize_article: the first candidate that survives, with the choices a reader would make between sources."""
+"""normalize_article: the first candidate that survives, with the choices a reader makes between sources."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from newscrawl.sites.spec import SiteSpec
 FETCHED = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2024/06/10/story?utm_source=x"
 GERMAN = (
-    "Die Stadt hat am Montag beschlossen, den Hafen zu erweitern. Die Bauarbeiten sollen im nächsten Frühjahr "
-    "beginnen und etwa vier Jahre dauern, teilte die Hafenbehörde mit. Gegner warnen vor mehr Verkehr."
+    "Die Stadt hat am Montag beschlossen, den Hafen zu erweitern. Die Bauarbeiten sollen im nächsten "
+    "Frühjahr beginnen und etwa vier Jahre dauern, teilte die Hafenbehörde mit. Gegner warnen vor mehr "
+    "Verkehr."
 )
 
 
@@ -64,8 +65,8 @@ def test_language_follows_the_text_when_the_template_declares_another_one() -> N
 
 def test_declared_language_wins_over_a_close_relative_detected() -> None:
     norwegian = (
-        "Regjeringen la fram statsbudsjettet tirsdag. Finansministeren sa at budsjettet skal bidra til lavere "
-        "prisvekst og trygge arbeidsplasser over hele landet, og at kommunene får mer penger neste år."
+        "Regjeringen la fram statsbudsjettet tirsdag. Finansministeren sa at budsjettet skal bidra til "
+        "lavere prisvekst og trygge arbeidsplasser over hele landet, og at kommunene får mer penger neste år."
     )
     assert normalize_article(_raw(html_lang="no", body=[norwegian])).language == "no"
 
@@ -99,3 +100,97 @@ def test_images_are_merged_by_url_with_one_cover_first() -> None:
     # A caption printed again in the body is not body text.
     assert article.body == "A paragraph of the story that stays in the body of the article."
     assert article.canonical_url == "https://news.example.com/2024/06/10/story"
+
+
+def test_title_drops_a_section_before_a_bar_that_another_source_shows_the_headline_without() -> None:
+    raw = _raw(
+        title=[
+            Candidate("Ski jumping | Row over suits at the tournament", "opengraph"),
+            Candidate("Row over suits at the tournament", "jsonld"),
+        ]
+    )
+    assert normalize_article(raw).title == "Row over suits at the tournament"
+
+
+def test_title_is_the_headline_two_sources_print_after_different_kickers() -> None:
+    raw = _raw(
+        title=[
+            Candidate("Attack on Israel: «Restraint has much to do with the US»", "opengraph"),
+            Candidate("Escalation in the Middle East - «Restraint has much to do with the US»", "microdata"),
+        ]
+    )
+    assert normalize_article(raw).title == "«Restraint has much to do with the US»"
+
+
+def test_title_keeps_a_kicker_that_every_source_prints() -> None:
+    raw = _raw(
+        title=[
+            Candidate("Nuclear plant: Cooling towers demolished", "opengraph"),
+            Candidate("Nuclear plant - Cooling towers demolished", "jsonld"),
+        ]
+    )
+    assert normalize_article(raw).title == "Nuclear plant: Cooling towers demolished"
+
+
+def test_title_is_the_jsonld_headline_when_the_cms_title_field_agrees_with_it_against_og() -> None:
+    raw = _raw(
+        title=[
+            Candidate("Only a third of the children came to school on Monday", "jsonld"),
+            Candidate("Emergency plan: a quiet but hot Monday", "opengraph"),
+            Candidate("Only a third of the children came to school on Monday", "meta"),
+        ]
+    )
+    article = normalize_article(raw)
+    assert article.title == "Only a third of the children came to school on Monday"
+    assert article.provenance["title"] == "jsonld"
+
+
+def test_title_stays_og_when_nothing_corroborates_the_jsonld_headline() -> None:
+    raw = _raw(
+        title=[
+            Candidate("Bank regulators admit failures", "jsonld"),
+            Candidate("Federal Reserve admits supervisory failures", "opengraph"),
+        ]
+    )
+    assert normalize_article(raw).title == "Federal Reserve admits supervisory failures"
+
+
+def test_title_ignores_a_variant_that_dropped_punctuation() -> None:
+    raw = _raw(
+        title=[
+            Candidate("National demo / Unions show unity", "opengraph"),
+            Candidate("National demo Unions show unity - Example", "dom"),
+        ],
+        site_name=[Candidate("Example", "opengraph")],
+    )
+    assert normalize_article(raw).title == "National demo / Unions show unity"
+
+
+def test_authors_come_from_the_first_source_naming_a_person_not_the_outlet() -> None:
+    raw = _raw(
+        authors=[Candidate(["Example Times"], "jsonld"), Candidate(["Shany Littman"], "meta")],
+        site_name=[Candidate("Example Times", "opengraph")],
+    )
+    article = normalize_article(raw)
+    assert article.authors == ["Shany Littman"]
+    assert article.provenance["authors"] == "meta"
+
+
+def test_authors_fall_back_to_the_organisation_when_no_source_names_a_person() -> None:
+    raw = _raw(authors=[Candidate(["MND Staff"], "jsonld"), Candidate(["Reuters"], "meta")])
+    assert normalize_article(raw).authors == ["MND Staff"]
+
+
+def test_authors_keep_capitals_as_printed() -> None:
+    raw = _raw(authors=[Candidate(["JÖRG ZSCHOCHE"], "jsonld")])
+    assert normalize_article(raw).authors == ["JÖRG ZSCHOCHE"]
+
+
+def test_norwegian_written_standards_are_reported_as_norwegian() -> None:
+    assert normalize_article(_raw(html_lang="nb-NO")).language == "no"
+    assert normalize_article(_raw(html_lang="nn")).language == "no"
+
+
+def test_a_bad_title_candidate_costs_that_candidate_only() -> None:
+    raw = _raw(title=[Candidate(None, "jsonld"), Candidate("Harbour reopens", "opengraph")])
+    assert normalize_article(raw).title == "Harbour reopens"

@@ -158,3 +158,36 @@ def test_strip_title_affixes(title: str, site_names: list[str], expected: str) -
 )
 def test_count_words(text: str, expected: int) -> None:
     assert count_words(text) == expected
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "Order Reprints",
+        "Print Article",
+        "Thanks for signing up!",
+        "There was an error processing your subscription.",
+        "DON'T MISS",
+        "Write to Al Root at allen.root@example.com",
+        "Follow @ExampleDeals on Twitter to keep up with the latest deals.",
+        "Get the latest updates right in your inbox. Subscribe to Example's newsletters.",
+        "[button link=\"http://example.com/submit/\" type=\"big\"] Send us YOUR review[/button]",
+        "This copy is for your personal, non-commercial use only. To order presentation-ready copies, call.",
+    ],
+)
+def test_clean_body_drops_reprint_newsletter_and_contact_lines(chrome: str) -> None:
+    story = "The council approved the plan on Monday after a long debate about costs and benefits."
+    assert clean_body([story, chrome]) == [story]
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "http://amzn.to/2iJFhRj",
+        "Copyright 2019 Hawaii News Now. All rights reserved.",
+        "Contact tracing apps were downloaded two million times in the first week, the ministry said.",
+    ],
+)
+def test_clean_body_keeps_links_copyrights_and_prose_that_start_alike(kept: str) -> None:
+    story = "The council approved the plan on Monday after a long debate about costs and benefits."
+    assert clean_body([story, kept]) == [story, kept]
