@@ -1,9 +1,10 @@
-"""Profile the full newscrawl crawl (row b) on the generated site and print where its time goes."""
+"""Profile newscrawl on the generated site (row b's full crawl, or extraction alone): where its time goes."""
 
 from __future__ import annotations
 
 import argparse
 import collections
+import cProfile
 import pstats
 import shutil
 import subprocess
@@ -47,6 +48,33 @@ def print_top(title: str, rows: Sequence[tuple[str, int]], total: int) -> None:
         print(f"{100 * count / total:6.1f}%  {frame}")
 
 
+def print_pstats(stats: pstats.Stats, top: int) -> None:
+    stats.strip_dirs()
+    print(f"\n## top {top} by cumulative time")
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"\n## top {top} by self time")
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def profile_extraction(site: Path, pages: int, top: int) -> int:
+    """cProfile of ``extract_article`` (row c's newscrawl call) over article pages read from disk: no
+    crawl, no server, so the profile holds extraction and normalisation only."""
+    from benchmarks.extract_compare import WARMUP_PAGES, sample_pages
+    from newscrawl.extraction import extract_article
+
+    sample = sample_pages(site, pages)
+    for page in sample[:WARMUP_PAGES]:  # lazy loads (language model, regex caches) stay out of the profile
+        extract_article(page.html, page.url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for page in sample:
+        extract_article(page.html, page.url)
+    profiler.disable()
+    print(f"profile of extract_article over {len(sample)} pages of {site}", file=sys.stderr)
+    print_pstats(pstats.Stats(profiler), top)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES)
@@ -56,9 +84,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="sample with py-spy (low overhead, native time too) instead of cProfile",
     )
+    parser.add_argument(
+        "--extraction",
+        type=int,
+        metavar="PAGES",
+        help="profile extract_article alone on this many article pages from disk (no crawl)",
+    )
     parser.add_argument("--top", type=int, default=TOP)
     parser.add_argument("--timeout", type=float, default=1200.0)
     args = parser.parse_args(argv)
+    if args.extraction:
+        ensure_site_in_child(args.site_dir, SiteParams(articles=args.articles))
+        return profile_extraction(args.site_dir, args.extraction, args.top)
 
     problem = newscrawl_spider_status()
     if problem:
@@ -113,11 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_top("cumulative samples", cumulative, total)
         print_top("self samples", own, total)
     else:
-        stats = pstats.Stats(str(output)).strip_dirs()
-        print(f"\n## top {args.top} by cumulative time")
-        stats.sort_stats("cumulative").print_stats(args.top)
-        print(f"\n## top {args.top} by self time")
-        stats.sort_stats("tottime").print_stats(args.top)
+        print_pstats(pstats.Stats(str(output)), args.top)
     print(f"raw profile: {output}", file=sys.stderr)
     return 0
 

@@ -23,8 +23,17 @@ def is_http_url(url: str) -> bool:
     return url[:8].lower().startswith(_HTTP_SCHEMES) and len(url) > 8
 
 
-def _parse(html: bytes | str) -> LexborHTMLParser:
+#: A page as bytes or text, or already parsed by :func:`parse_page` (a listing is read for feeds and links).
+PageInput = bytes | str | LexborHTMLParser
+
+
+def parse_page(html: bytes | str) -> LexborHTMLParser:
+    """The page parsed once, for :func:`page_links` and :func:`feed_links` to share."""
     return LexborHTMLParser(html)
+
+
+def _parse(html: PageInput) -> LexborHTMLParser:
+    return html if isinstance(html, LexborHTMLParser) else LexborHTMLParser(html)
 
 
 def _document_base(tree: LexborHTMLParser, page_url: str) -> str:
@@ -34,7 +43,7 @@ def _document_base(tree: LexborHTMLParser, page_url: str) -> str:
     return urljoin(page_url, strip_html5_whitespace(href)) if href else page_url
 
 
-def page_links(html: bytes | str, base_url: str) -> list[str]:
+def page_links(html: PageInput, base_url: str) -> list[str]:
     """Every ``a[href]`` as an absolute http(s) URL without fragment, de-duplicated in page order."""
     tree = _parse(html)
     base = _document_base(tree, base_url)
@@ -53,7 +62,7 @@ def page_links(html: bytes | str, base_url: str) -> list[str]:
     return list(links)
 
 
-def feed_links(html: bytes | str, base_url: str) -> list[str]:
+def feed_links(html: PageInput, base_url: str) -> list[str]:
     """Feeds the page announces: ``<link rel="alternate" type="application/rss+xml|atom+xml|feed+json">``."""
     tree = _parse(html)
     base = _document_base(tree, base_url)

@@ -86,7 +86,11 @@ def _place_organisation_bylines(raw: RawArticle, deferred: list[Candidate[list[s
     own_names += [candidate.value.casefold() for candidate in raw.site_name]
     structured = [candidate for candidate in raw.authors if candidate.source != "dom"]
     names_outlet = any(
-        own in name.casefold() for candidate in structured for name in candidate.value for own in own_names if own
+        own in name.casefold()
+        for candidate in structured
+        for name in candidate.value
+        for own in own_names
+        if own
     )
     position = 0 if names_outlet else len(structured)
     for candidate in deferred:

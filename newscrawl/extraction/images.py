@@ -49,7 +49,9 @@ _FURNITURE_CLASS = re.compile(
     re.IGNORECASE,
 )
 _FURNITURE_ALT = re.compile(r"\b(?:logo|avatar|icon|emoji|banner|advertisement)\b", re.IGNORECASE)
-_CREDIT_CLASS = re.compile(r"credit|copyright|source|author|photographer|byline|rights|quelle|fotograf", re.IGNORECASE)
+_CREDIT_CLASS = re.compile(
+    r"credit|copyright|source|author|photographer|byline|rights|quelle|fotograf", re.IGNORECASE
+)
 _CAPTION_CLASS = re.compile(
     r"caption|legend|description|infotext|bildtext|bildunterschrift|didascalia|pie-?de-?foto|epigraf|podpis",
     re.IGNORECASE,
@@ -424,5 +426,7 @@ def collect_images(
         for hint in entry.images:
             hint_url = absolute_url(base_url, hint.url)
             if hint_url:
-                images.append(RawImage(url=hint_url, caption=hint.caption, credit=hint.credit, source=entry.source))
+                images.append(
+                    RawImage(url=hint_url, caption=hint.caption, credit=hint.credit, source=entry.source)
+                )
     return merge_renditions(images)
