@@ -7,9 +7,10 @@ import sys
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
@@ -122,6 +123,8 @@ class NewsSpider(scrapy.Spider):
         self.site_id = spec.id
         self.allowed_domains = list(spec.domains)
         self._seen_sitemaps: set[str] = set()
+        # Hosts whose robots.txt Sitemap lines are awaited from Scrapy's RobotsTxtMiddleware.
+        self._robots_sitemap_hosts: set[str] = set()
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -151,11 +154,15 @@ class NewsSpider(scrapy.Spider):
         spider.listing_depth = settings.getint("NEWSCRAWL_LISTING_DEPTH", 1)
         spider.follow_article_links = settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", False)
         spider.extraction_timeout = settings.getfloat("NEWSCRAWL_EXTRACTION_TIMEOUT", 10.0)
+        spider.robots_from_middleware = settings.getbool("ROBOTSTXT_OBEY")
+        if spider.robots_from_middleware:
+            crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
         return spider
 
     listing_depth: int = 1
     follow_article_links: bool = False
     extraction_timeout: float = 10.0
+    robots_from_middleware: bool = False
 
     # ---------------------------------------------------------------------------------------------- seeds
     async def start(self) -> AsyncIterator[Request]:
@@ -163,19 +170,39 @@ class NewsSpider(scrapy.Spider):
         # `newscrawl seed`: N workers must not fetch the start points N times.
         if self.settings.get("NEWSCRAWL_REDIS_URL"):
             return
-        for request in self._seed_requests():
+        for request in self._seed_requests(share_robots_fetch=self.robots_from_middleware):
             yield request
 
-    def _seed_requests(self) -> Iterator[Request]:
+    def _seed_requests(self, *, share_robots_fetch: bool = False) -> Iterator[Request]:
+        """The crawl's start requests. ``share_robots_fetch`` (this process runs them, with ROBOTSTXT_OBEY on):
+        read robots.txt Sitemap lines from the fetch Scrapy makes anyway instead of a request of our own;
+        off for seeds pushed to other processes (``newscrawl seed``), which need the request itself."""
+        start_points = list(self._start_point_requests())
+        robots_origin = self._robots_origin()
+        if robots_origin is not None:
+            netloc = urlsplit(robots_origin).netloc
+            if share_robots_fetch and any(urlsplit(r.url).netloc == netloc for r in start_points):
+                # Scrapy's RobotsTxtMiddleware fetches this robots.txt anyway, before the first request to the
+                # host; its Sitemap lines reach the spider through the robots_parsed signal: one fetch, not two.
+                self._robots_sitemap_hosts.add(netloc)
+            else:
+                yield self._robots_request(robots_origin)
+        yield from start_points
+
+    def _robots_origin(self) -> str | None:
+        """The site whose robots.txt ``Sitemap:`` lines seed the crawl, if any."""
+        if not self.spec.use_robots_sitemaps:
+            return None
+        if self.start_url:
+            # A homepage means "the site"; a section, sitemap or feed URL means just that.
+            return self.start_url if urlsplit(self.start_url).path in ("", "/") else None
+        return self.spec.base_url
+
+    def _start_point_requests(self) -> Iterator[Request]:
         spec = self.spec
         if self.start_url:
-            parts = urlsplit(self.start_url)
-            if parts.path in ("", "/") and spec.use_robots_sitemaps:
-                yield self._robots_request(self.start_url)
             yield Request(self.start_url, callback=self.parse_any, meta={DEPTH_META: 0}, priority=10)
             return
-        if spec.use_robots_sitemaps:
-            yield self._robots_request(spec.base_url)
         for url in spec.sitemaps:
             yield from self._sitemap_request(_resolve(spec.base_url, url))
         for url in spec.feeds:
@@ -183,6 +210,22 @@ class NewsSpider(scrapy.Spider):
         for url in (*spec.homepages, *spec.sections):
             yield Request(_resolve(spec.base_url, url), callback=self.parse_listing, meta={DEPTH_META: 0},
                           priority=5)
+
+    def _robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Signal handler: the robots.txt Scrapy fetched for a host; schedule the sitemaps it lists."""
+        parts = urlsplit(request.url)
+        if parts.netloc not in self._robots_sitemap_hosts or self.crawler.engine is None:
+            return
+        self._robots_sitemap_hosts.discard(parts.netloc)
+        origin = f"{parts.scheme}://{parts.netloc}/"
+        listed = getattr(getattr(robotparser, "rp", None), "sitemaps", None)
+        if listed is None:
+            # A ROBOTSTXT_PARSER that does not expose Sitemap lines: read robots.txt ourselves.
+            self.crawler.engine.crawl(self._robots_request(origin))
+            return
+        for url in dict.fromkeys(urljoin(origin, line.strip()) for line in listed if line.strip()):
+            for sitemap_request in self._sitemap_request(url):
+                self.crawler.engine.crawl(sitemap_request)
 
     def _robots_request(self, url: str) -> Request:
         parts = urlsplit(url)

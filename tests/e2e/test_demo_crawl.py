@@ -100,6 +100,15 @@ def test_robots_disallowed_pages_are_never_fetched(
         assert path not in fetched
 
 
+def test_robots_txt_is_fetched_once_and_its_sitemaps_are_read(
+    site_crawl: tuple[list[dict[str, Any]], str], demo_site: Any,
+) -> None:
+    """Scrapy's robots.txt middleware and the spider's sitemap discovery share one fetch."""
+    fetched = [_path(url) for url in demo_site.requested_paths()]
+    assert fetched.count("/robots.txt") == 1
+    assert "/sitemap_index.xml" in fetched
+
+
 def _compare(record: dict[str, Any], golden: dict[str, Any], *, skip: set[str] = frozenset()) -> list[str]:
     problems = []
     for key, expected in golden.items():
