@@ -75,7 +75,7 @@ def run_crawl(start_url: str, workdir: Path, settings: dict[str, Any], timeout: 
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=stdout, stderr=subprocess.STDOUT)
         try:
             # wait4, not wait: the rusage of this one child, whatever other children the test run had.
-            _, status, usage = _wait4(process.pid, timeout)
+            _, status, usage, peak_rss_mib = _wait4(process.pid, timeout)
         except TimeoutError:
             process.kill()
             process.wait()
@@ -91,17 +91,31 @@ def run_crawl(start_url: str, workdir: Path, settings: dict[str, Any], timeout: 
     ]
     log = log_file.read_text(encoding="utf-8", errors="replace") if log_file.exists() else ""
     log += (workdir / "stdout.txt").read_text(encoding="utf-8", errors="replace")
-    return CrawlResult(returncode, stats, records, log, usage.ru_maxrss / 1024)
+    # Where /proc could not be read, ru_maxrss is an upper bound (it may include the parent's size).
+    return CrawlResult(returncode, stats, records, log, peak_rss_mib or usage.ru_maxrss / 1024)
 
 
-def _wait4(pid: int, timeout: float) -> tuple[int, int, Any]:
+def _wait4(pid: int, timeout: float) -> tuple[int, int, Any, float]:
+    """Wait for the crawl; also its peak RSS in MiB, read from the process itself while it runs.
+
+    ``ru_maxrss`` can't be used for that: Linux carries the parent's high-water mark over fork and exec, so a
+    crawl started from a big pytest process would report pytest's size. ``VmHWM`` in /proc belongs to the
+    crawl's own address space; sampled until it exits, its last value is the crawl's peak."""
     import time
 
     deadline = time.monotonic() + timeout
+    peak_kib = 0
+    status_file = Path(f"/proc/{pid}/status")
     while True:
+        try:
+            for line in status_file.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak_kib = max(peak_kib, int(line.split()[1]))
+        except (OSError, ValueError, IndexError):
+            pass  # exited between polls, or /proc unavailable
         waited, status, usage = os.wait4(pid, os.WNOHANG)
         if waited:
-            return waited, status, usage
+            return waited, status, usage, peak_kib / 1024
         if time.monotonic() > deadline:
             raise TimeoutError(f"crawl still running after {timeout} s")
         time.sleep(0.05)
