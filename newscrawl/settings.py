@@ -20,6 +20,8 @@ NEWSCRAWL_FOLLOW_ARTICLE_LINKS = False
 # Seconds one page's extraction may take; a page over it is counted (newscrawl/dropped/extraction_timeout)
 # and skipped, so no single page can stall the crawl.
 NEWSCRAWL_EXTRACTION_TIMEOUT = 10.0
+# The same for reading one sitemap, feed or listing page (a 50 000-URL sitemap takes about a second).
+NEWSCRAWL_DISCOVERY_TIMEOUT = 30.0
 # A URL people can visit to learn who runs the crawler; goes into the User-Agent.
 NEWSCRAWL_CONTACT_URL = "https://github.com/newscrawl/newscrawl"
 

@@ -27,7 +27,7 @@ from newscrawl.discovery import (
     sitemaps_from_robots,
     sniff,
 )
-from newscrawl.discovery.links import PageInput, parse_page
+from newscrawl.discovery.links import parse_page
 from newscrawl.extraction import extract_raw
 from newscrawl.hints import EntryHints
 from newscrawl.normalize.urls import strip_tracking
@@ -154,6 +154,7 @@ class NewsSpider(scrapy.Spider):
         spider.listing_depth = settings.getint("NEWSCRAWL_LISTING_DEPTH", 1)
         spider.follow_article_links = settings.getbool("NEWSCRAWL_FOLLOW_ARTICLE_LINKS", False)
         spider.extraction_timeout = settings.getfloat("NEWSCRAWL_EXTRACTION_TIMEOUT", 10.0)
+        spider.discovery_timeout = settings.getfloat("NEWSCRAWL_DISCOVERY_TIMEOUT", 30.0)
         spider.robots_from_middleware = settings.getbool("ROBOTSTXT_OBEY")
         if spider.robots_from_middleware:
             crawler.signals.connect(spider._robots_parsed, signal=signals.robots_parsed)
@@ -162,6 +163,7 @@ class NewsSpider(scrapy.Spider):
     listing_depth: int = 1
     follow_article_links: bool = False
     extraction_timeout: float = 10.0
+    discovery_timeout: float = 30.0
     robots_from_middleware: bool = False
 
     # ---------------------------------------------------------------------------------------------- seeds
@@ -270,7 +272,11 @@ class NewsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         try:
-            document = parse_sitemap(response.body, response.url)
+            with time_limit(self.discovery_timeout):
+                document = parse_sitemap(response.body, response.url)
+        except BudgetExceeded:
+            self._over_budget("sitemap", response, self.discovery_timeout)
+            return
         except DiscoveryError as error:
             self._stat("newscrawl/discovery/sitemap_errors")
             self.logger.warning("unreadable sitemap %s: %s", response.url, error)
@@ -290,7 +296,11 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         try:
-            document = parse_feed(response.body, response.url)
+            with time_limit(self.discovery_timeout):
+                document = parse_feed(response.body, response.url)
+        except BudgetExceeded:
+            self._over_budget("feed", response, self.discovery_timeout)
+            return
         except DiscoveryError as error:
             self._stat("newscrawl/discovery/feed_errors")
             self.logger.warning("unreadable feed %s: %s", response.url, error)
@@ -307,10 +317,17 @@ class NewsSpider(scrapy.Spider):
             return
         self._stat("newscrawl/discovery/listings")
         depth = int(response.meta.get(DEPTH_META, 0))
-        page = parse_page(response.body)  # once for its feeds and its links
-        for url in feed_links(page, response.url):
+        try:
+            with time_limit(self.discovery_timeout):
+                page = parse_page(response.body)  # once for its feeds and its links
+                feeds = feed_links(page, response.url)
+                links = page_links(page, response.url)
+        except BudgetExceeded:
+            self._over_budget("listing", response, self.discovery_timeout)
+            return
+        for url in feeds:
             yield Request(url, callback=self.parse_feed, priority=10)
-        yield from self._follow_links(response, depth, page)
+        yield from self._follow_links(links, depth)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         if not self._is_html(response):
@@ -322,20 +339,16 @@ class NewsSpider(scrapy.Spider):
                 raw = extract_raw(response.body, response.url, entry=entry, fetched_at=datetime.now(UTC),
                                   encoding=response.encoding)
         except BudgetExceeded:
-            self._stat("newscrawl/dropped/extraction_timeout")
-            self.logger.warning("skipped %s: extraction over its %g s budget", response.url,
-                                self.extraction_timeout)
+            self._over_budget("extraction", response, self.extraction_timeout)
             return
         self._stat("newscrawl/articles/extracted")
         yield raw
         if self.follow_article_links:
-            yield from self._follow_links(response, self.listing_depth)
+            yield from self._follow_links(page_links(response.body, response.url), self.listing_depth)
 
     # ---------------------------------------------------------------------------------------------- helpers
-    def _follow_links(
-        self, response: Response, depth: int, page: PageInput | None = None
-    ) -> Iterator[Request]:
-        for url in page_links(page if page is not None else response.body, response.url):
+    def _follow_links(self, links: Iterable[str], depth: int) -> Iterator[Request]:
+        for url in links:
             kind = classify_url(url, self.spec)
             if kind == "article":
                 yield self._article_request(url, None)
@@ -356,6 +369,10 @@ class NewsSpider(scrapy.Spider):
         self._stat("newscrawl/skipped/not_html")
         self.logger.info("skipped %s: not an HTML page", response.url)
         return False
+
+    def _over_budget(self, step: str, response: Response, budget: float) -> None:
+        self._stat(f"newscrawl/dropped/{step}_timeout")
+        self.logger.warning("skipped %s: %s over its %g s budget", response.url, step, budget)
 
     def _count_failure(self, failure: Any) -> None:
         # A request a middleware chose not to send (unchanged since the last run, robots.txt, an unsafe

@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability.support import run_crawl
 
 from newscrawl.budget import BudgetExceeded, time_limit
 from newscrawl.demo.server import DemoServer
+from reliability.support import run_crawl
 
 
 def test_work_over_its_budget_is_interrupted() -> None:
@@ -44,3 +44,16 @@ def test_pages_over_the_extraction_budget_are_skipped_and_counted_and_the_crawl_
     assert result.stats.get("finish_reason") == "finished"
     assert result.records == []
     assert result.stat("newscrawl/dropped/extraction_timeout") >= 9
+
+
+def test_sitemaps_feeds_and_listings_over_their_budget_are_skipped_and_counted(tmp_path: Path) -> None:
+    with DemoServer(port=0) as server:
+        result = run_crawl(f"{server.base_url}/", tmp_path, {
+            "NEWSCRAWL_ALLOW_PRIVATE_TARGETS": "true",
+            "AUTOTHROTTLE_ENABLED": "false",
+            "NEWSCRAWL_DISCOVERY_TIMEOUT": "0.0001",
+        })
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats.get("finish_reason") == "finished"
+    assert result.stat("newscrawl/dropped/listing_timeout") >= 1
+    assert result.stat("newscrawl/dropped/sitemap_timeout") >= 1
