@@ -133,7 +133,7 @@ class _Collector:
         self._linked = 0
 
     def flush(self) -> None:
-        text = "".join(self._parts) if self._parts else ""
+        text = "".join(self._parts)
         # Line breaks inside one block separate items that were printed as lines (dateline, caption).
         lines = [squash(line) for line in text.split(_BREAK)]
         total = sum(len(line) for line in lines)
@@ -165,9 +165,9 @@ class _Collector:
         """A block element: its own inline runs become paragraphs, block children recurse."""
         self.flush()
         if element.tag in _ROWS:
-            cells = [squash("".join(cell.itertext())) for cell in element if isinstance(cell.tag, str)]
+            cells = [text_of(cell) for cell in element if isinstance(cell.tag, str)]
             self._parts = [" ".join(cell for cell in cells if cell)]
-            self._linked = sum(len(squash("".join(a.itertext()))) for a in element.iter(*_LINKS))
+            self._linked = sum(len(text_of(link)) for link in element.iter(*_LINKS))
             self.flush()
             return
         if element.text:
@@ -325,7 +325,7 @@ _NOT_BODY_ANCESTORS = frozenset({"nav", "aside", "footer", "header", "form"})
 
 
 def _link_share(element: etree._Element, text: str) -> float:
-    linked = sum(len(squash("".join(link.itertext()))) for link in element.iter("a"))
+    linked = sum(len(text_of(link)) for link in element.iter("a"))
     return linked / len(text) if text else 1.0
 
 

@@ -24,6 +24,7 @@ _INVALID_XML_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _NONCHARACTERS = ("\ufffe", "\uffff")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]{2,8});")
+_ARTICLE_CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
 
 
 class UnparsableHTML(ValueError):
@@ -99,3 +100,10 @@ def unescape(text: str) -> str:
             break
         text = decoded
     return text
+
+
+def main_container(tree: etree._Element) -> HtmlElement | None:
+    """The ``<article>`` / ``<main>`` / ``role=main`` element with the most text, the story's own (the others
+    hold teasers of other stories); None when the page has none."""
+    containers: list[HtmlElement] = _ARTICLE_CONTAINERS(tree)
+    return max(containers, key=lambda element: len(element.text_content())) if containers else None

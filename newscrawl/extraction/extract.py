@@ -20,7 +20,7 @@ from newscrawl.extraction.document import parse_html
 from newscrawl.extraction.images import collect_images
 from newscrawl.extraction.jsonld import JsonLdData, as_text, read_jsonld
 from newscrawl.extraction.metadata import (
-    _add,
+    add_candidate,
     fill_dom,
     fill_html_lang,
     fill_jsonld,
@@ -49,24 +49,26 @@ def _guarded(step: Callable[[], None], name: str, url: str) -> None:
 
 def _fill_entry(raw: RawArticle, entry: EntryHints) -> None:
     source = entry.source
-    _add(raw.title, entry.title, source)
-    _add(raw.published, entry.published, source)
-    _add(raw.modified, entry.modified, source)
-    _add(raw.authors, list(entry.authors), source)
-    _add(raw.description, entry.description, source)
-    _add(raw.language, entry.language, source)
-    _add(raw.tags, list(entry.tags), source)
+    add_candidate(raw.title, entry.title, source)
+    add_candidate(raw.published, entry.published, source)
+    add_candidate(raw.modified, entry.modified, source)
+    add_candidate(raw.authors, list(entry.authors), source)
+    add_candidate(raw.description, entry.description, source)
+    add_candidate(raw.language, entry.language, source)
+    add_candidate(raw.tags, list(entry.tags), source)
 
 
 def _fill_body(raw: RawArticle, tree: HtmlElement, data: JsonLdData) -> HtmlElement | None:
     """Fill the body; return the element holding the story (where its images are), when known."""
     page = page_paragraphs(tree)
     paragraphs = recover_split_body(tree, extract_body(tree, raw.url), page)
-    structured = as_text(data.article.get("articleBody")) if data.article else None
+    declared_body = data.article.get("articleBody") if data.article else None
+    structured = as_text(declared_body)
     structured_paragraphs: list[str] = []
-    if structured and data.article is not None:
-        raw_body = data.article.get("articleBody")
-        structured_paragraphs = split_article_body(raw_body if isinstance(raw_body, str) else structured)
+    if structured:
+        # The string as declared keeps its line breaks, which as_text() folds away; they mark paragraphs.
+        text = declared_body if isinstance(declared_body, str) else structured
+        structured_paragraphs = split_article_body(text)
     found = sum(len(p) for p in paragraphs)
     declared = sum(len(p) for p in structured_paragraphs)
     if structured_paragraphs and found < _BODY_RECALL_FLOOR * declared:
@@ -136,7 +138,7 @@ def extract_raw(
     _guarded(lambda: fill_meta(raw, metas), "meta", url)
     _guarded(lambda: fill_html_lang(raw, tree, metas), "lang", url)
     _guarded(lambda: fill_dom(raw, tree), "dom", url)
-    _guarded(lambda: _add(raw.published, date_from_url(url), "url"), "url", url)
+    _guarded(lambda: add_candidate(raw.published, date_from_url(url), "url"), "url", url)
     if entry is not None:
         _guarded(lambda: _fill_entry(raw, entry), "entry", url)
     _guarded(lambda: _place_organisation_bylines(raw, deferred_authors), "authors", url)

@@ -9,12 +9,11 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extraction.document import squash, text_of
+from newscrawl.extraction.document import main_container, squash, text_of
 from newscrawl.extraction.jsonld import JsonLdData, as_text, names_of
 from newscrawl.extraction.raw import RawImage
 from newscrawl.hints import EntryHints
 
-_ARTICLE_CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
 # AMP pages print <amp-img> where others print <img>.
 _FIGURE_IMAGES = etree.XPath("//figure//img | //figure//amp-img")
 _IMAGES = etree.XPath(".//img | .//amp-img")
@@ -35,7 +34,6 @@ _LAZY_ATTRIBUTES = (
     "src",
 )
 _LAZY_SRCSETS = ("srcset", "data-srcset", "data-lazy-srcset")
-# Generic markers of page furniture rather than editorial images.
 # Generic markers of page furniture rather than editorial images, looked for where each is meaningful:
 # in the file path (not the query, where crop parameters such as "1x1" are editorial), in class/id names
 # (not "placeholder": lazy loaders name real images so), and as words of the alt text.
@@ -193,8 +191,9 @@ def _in_chrome(image: HtmlElement) -> bool:
 
 def _caption_element(container: HtmlElement, image: HtmlElement) -> HtmlElement | None:
     """The container's caption: a ``<figcaption>``, else the first caption-classed element beside the img."""
-    for caption in container.iter("figcaption"):
-        return caption
+    figcaption = next(container.iter("figcaption"), None)
+    if figcaption is not None:
+        return figcaption
     for element in container.iter():
         if element is container or not isinstance(element.tag, str):
             continue
@@ -277,15 +276,6 @@ def _caption_and_credit(image: HtmlElement) -> tuple[str | None, str | None]:
     return caption_text or None, credit_text or None
 
 
-def _content_scope(tree: HtmlElement) -> list[HtmlElement]:
-    containers = _ARTICLE_CONTAINERS(tree)
-    if not containers:
-        return []
-    # The article container with the most text is the story; others are teasers.
-    best = max(containers, key=lambda element: len(element.text_content()))
-    return [best]
-
-
 def _is_furniture(image: HtmlElement, url: str, alt: str | None) -> bool:
     path = url.split("?", 1)[0]
     names = f"{image.get('class') or ''} {image.get('id') or ''}"
@@ -300,8 +290,8 @@ def _is_furniture(image: HtmlElement, url: str, alt: str | None) -> bool:
 def dom_images(tree: HtmlElement, base_url: str, story: HtmlElement | None = None) -> list[RawImage]:
     """Editorial images of the article in page order: inside the element holding the story (from the
     body extraction), else inside the main article container, else every ``<figure>``."""
-    scopes = [story] if story is not None else _content_scope(tree)
-    images = [img for scope in scopes for img in _IMAGES(scope)] if scopes else []
+    scope = story if story is not None else main_container(tree)
+    images = _IMAGES(scope) if scope is not None else []
     if not images:
         images = _FIGURE_IMAGES(tree)
     out: list[RawImage] = []

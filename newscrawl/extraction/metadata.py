@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.extraction.document import squash, text_of, unescape
-from newscrawl.extraction.jsonld import JsonLdData, as_text, is_organisation, is_person, names_of, node_types
+from newscrawl.extraction.document import main_container, squash, text_of, unescape
+from newscrawl.extraction.jsonld import JsonLdData, as_text, is_organisation, is_person, names_of
 from newscrawl.extraction.raw import Candidate, RawArticle
 from newscrawl.normalize.authors import split_authors
 
@@ -43,7 +43,6 @@ _DATA_DATE_ATTRIBUTES = etree.XPath(
     " or contains(name(), 'modif') or contains(name(), 'updat'))]"
 )
 # Visible datelines: short elements whose class names a date ("date", "dateline", "publish", "timestamp").
-_ARTICLE_CONTAINERS = etree.XPath("//article | //main | //*[@role='main']")
 _DATELINE_ELEMENTS = etree.XPath(
     ".//*[contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'date')"
     " or contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'publish')"
@@ -168,7 +167,8 @@ _META_SITE = ("og:site_name", "application-name", "apple-mobile-web-app-title", 
 _OPENGRAPH_PREFIXES = ("og:", "article:")
 
 
-def _add(candidates: list[Candidate[T]], value: T | None, source: str) -> None:
+def add_candidate(candidates: list[Candidate[T]], value: T | None, source: str) -> None:
+    """Append ``value`` unless it is empty or an earlier (better-ranked) source already gave it."""
     if value is None or value == "" or value == []:
         return
     if any(existing.value == value for existing in candidates):
@@ -241,30 +241,14 @@ def _microdata_author_names(elements: list[HtmlElement]) -> list[str]:
     return names
 
 
-def _jsonld_image_urls(data: JsonLdData, value: Any) -> list[str]:
-    urls: list[str] = []
-    for item in data.iter_values(value):
-        url = (
-            item
-            if isinstance(item, str)
-            else (as_text(item.get("url") or item.get("contentUrl")) if isinstance(item, dict) else None)
-        )
-        if url:
-            urls.append(url)
-    return urls
-
-
 def _jsonld_paywall(node: dict[str, Any]) -> bool | None:
-    for holder in [
-        node,
-        *(
-            [p for p in node.get("hasPart", []) if isinstance(p, dict)]
-            if isinstance(node.get("hasPart"), list)
-            else [node.get("hasPart")]
-            if isinstance(node.get("hasPart"), dict)
-            else []
-        ),
-    ]:
+    # The flag sits on the article or on the parts it declares (the paywalled section of the text).
+    has_part = node.get("hasPart")
+    if isinstance(has_part, dict):
+        parts = [has_part]
+    else:
+        parts = [part for part in has_part if isinstance(part, dict)] if isinstance(has_part, list) else []
+    for holder in [node, *parts]:
         value = holder.get("isAccessibleForFree")
         if isinstance(value, bool):
             return not value
@@ -277,43 +261,43 @@ def fill_jsonld(raw: RawArticle, data: JsonLdData, deferred_authors: list[Candid
     """JSON-LD candidates; organisation-only bylines go to ``deferred_authors`` (ranked after persons)."""
     node = data.article
     if node is not None:
-        _add(raw.title, as_text(node.get("headline")) or as_text(node.get("name")), "jsonld")
-        _add(raw.description, as_text(node.get("description")), "jsonld")
+        add_candidate(raw.title, as_text(node.get("headline")) or as_text(node.get("name")), "jsonld")
+        add_candidate(raw.description, as_text(node.get("description")), "jsonld")
         authors = names_of(data, node.get("author")) or names_of(data, node.get("creator"))
         if authors and not is_person(data, node.get("author")) and is_organisation(data, node.get("author")):
             # An organisation credited in JSON-LD yields to a person named by any later source.
             deferred_authors.append(Candidate(authors, "jsonld"))
         else:
-            _add(raw.authors, authors, "jsonld")
-        _add(raw.published, as_text(node.get("datePublished")), "jsonld")
-        _add(raw.published, as_text(node.get("dateCreated")), "jsonld")
-        _add(raw.modified, as_text(node.get("dateModified")), "jsonld")
+            add_candidate(raw.authors, authors, "jsonld")
+        add_candidate(raw.published, as_text(node.get("datePublished")), "jsonld")
+        add_candidate(raw.published, as_text(node.get("dateCreated")), "jsonld")
+        add_candidate(raw.modified, as_text(node.get("dateModified")), "jsonld")
         language = node.get("inLanguage")
         if isinstance(language, dict):
             language = language.get("alternateName") or language.get("name")
-        _add(raw.language, as_text(language), "jsonld")
+        add_candidate(raw.language, as_text(language), "jsonld")
         section = node.get("articleSection")
         if isinstance(section, list):
             section = next((s for s in section if isinstance(s, str) and s.strip()), None)
-        _add(raw.section, as_text(section), "jsonld")
+        add_candidate(raw.section, as_text(section), "jsonld")
         keywords = node.get("keywords")
         if isinstance(keywords, str):
-            _add(raw.tags, _split_keywords([keywords]), "jsonld")
+            add_candidate(raw.tags, _split_keywords([keywords]), "jsonld")
         elif isinstance(keywords, list):
-            _add(raw.tags, _split_keywords(k for k in keywords if isinstance(k, str)), "jsonld")
+            add_candidate(raw.tags, _split_keywords(k for k in keywords if isinstance(k, str)), "jsonld")
         paywall = _jsonld_paywall(node)
         if paywall is not None:
-            _add(raw.paywall, paywall, "jsonld")
+            add_candidate(raw.paywall, paywall, "jsonld")
         for publisher in names_of(data, node.get("publisher")):
-            _add(raw.site_name, publisher, "jsonld")
+            add_candidate(raw.site_name, publisher, "jsonld")
         main_entity = data.resolve(node.get("mainEntityOfPage"))
         if isinstance(main_entity, dict):
             main_entity = main_entity.get("@id") or main_entity.get("url")
         for candidate in (node.get("url"), main_entity):
             if isinstance(candidate, str) and candidate.startswith("http"):
-                _add(raw.canonical, candidate.strip(), "jsonld")
+                add_candidate(raw.canonical, candidate.strip(), "jsonld")
     for site in data.of_type(frozenset({"website", "newsmediaorganization", "organization"})):
-        _add(raw.site_name, as_text(site.get("name")), "jsonld")
+        add_candidate(raw.site_name, as_text(site.get("name")), "jsonld")
         break
     for crumbs in data.of_type(frozenset({"breadcrumblist"})):
         items = [data.resolve(i) for i in crumbs.get("itemListElement") or [] if isinstance(i, dict)]
@@ -323,16 +307,16 @@ def fill_jsonld(raw: RawArticle, data: JsonLdData, deferred_authors: list[Candid
         # The first crumb is the home page, the last often the article itself.
         headline = as_text((data.article or {}).get("headline"))
         if len(names) >= 3 or (len(names) == 2 and names[-1] != headline):
-            _add(raw.section, names[1] if len(names) >= 2 else None, "jsonld")
+            add_candidate(raw.section, names[1] if len(names) >= 2 else None, "jsonld")
         break
 
 
 def fill_microdata(raw: RawArticle, props: dict[str, list[HtmlElement]]) -> None:
     for prop, target in (("headline", raw.title), ("description", raw.description)):
         if props.get(prop):
-            _add(target, _microdata_value(props[prop][0]), "microdata")
+            add_candidate(target, _microdata_value(props[prop][0]), "microdata")
     if props.get("author"):
-        _add(raw.authors, _microdata_author_names(props["author"]), "microdata")
+        add_candidate(raw.authors, _microdata_author_names(props["author"]), "microdata")
     for prop, target in (
         ("datePublished", raw.published),
         ("dateModified", raw.modified),
@@ -340,9 +324,9 @@ def fill_microdata(raw: RawArticle, props: dict[str, list[HtmlElement]]) -> None
         ("inLanguage", raw.language),
     ):
         if props.get(prop):
-            _add(target, _microdata_value(props[prop][0]), "microdata")
+            add_candidate(target, _microdata_value(props[prop][0]), "microdata")
     if props.get("keywords"):
-        _add(
+        add_candidate(
             raw.tags,
             _split_keywords(filter(None, (_microdata_value(e) for e in props["keywords"]))),
             "microdata",
@@ -353,7 +337,7 @@ def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
     def first(keys: Iterable[str], target: list[Candidate[str]]) -> None:
         for key in keys:
             for value in metas.get(key, ()):
-                _add(target, value, _source_of_meta(key))
+                add_candidate(target, value, _source_of_meta(key))
 
     first(("og:title",), raw.title)
     for key in _META_TITLE:
@@ -373,20 +357,20 @@ def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
             target = raw.modified if ("modif" in key or "updat" in key) else raw.published
             for value in values:
                 if _ISO_DATE.match(value):
-                    _add(target, value, _source_of_meta(key))
+                    add_candidate(target, value, _source_of_meta(key))
     first(_META_LANGUAGE, raw.language)
     first(_META_SECTION, raw.section)
     first(_META_SITE, raw.site_name)
     for key in _META_AUTHORS:
         names = [v for v in metas.get(key, ()) if not v.startswith(("http://", "https://"))]
-        _add(raw.authors, names, _source_of_meta(key))
+        add_candidate(raw.authors, names, _source_of_meta(key))
     for key in _META_TAGS:
-        _add(raw.tags, _split_keywords(metas.get(key, ())), _source_of_meta(key))
+        add_candidate(raw.tags, _split_keywords(metas.get(key, ())), _source_of_meta(key))
     for value in metas.get("og:url", ()):
-        _add(raw.canonical, value, "opengraph")
+        add_candidate(raw.canonical, value, "opengraph")
     tier = (metas.get("article:content_tier") or [""])[0].lower()
     if tier in ("locked", "metered", "free"):
-        _add(raw.paywall, tier != "free", "opengraph")
+        add_candidate(raw.paywall, tier != "free", "opengraph")
 
 
 def _credits_a_person(raw: RawArticle) -> bool:
@@ -494,12 +478,12 @@ def _untruncated(heading: etree._Element, description: str) -> str | None:
 
 def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
     for href in _LINK_CANONICAL(tree):
-        _add(raw.canonical, squash(href), "dom")
+        add_candidate(raw.canonical, squash(href), "dom")
     headings = _H1_IN_ARTICLE(tree) or _H1(tree)
     for heading in headings[:1]:
-        _add(raw.title, text_of(heading), "dom")
+        add_candidate(raw.title, text_of(heading), "dom")
     for title in _TITLE(tree)[:1]:
-        _add(raw.title, text_of(title), "dom")
+        add_candidate(raw.title, text_of(title), "dom")
     standfirst = dom_standfirst(headings[0]) if headings else None
     if not standfirst and headings and raw.description and raw.description[0].value.endswith(_TRUNCATED):
         standfirst = _untruncated(headings[0], raw.description[0].value)
@@ -510,25 +494,25 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
     if not _credits_a_person(raw):
         # Byline elements are a fallback for pages that name no person in their metadata (none, or only
         # the outlet itself): the search costs 2 ms a page.
-        _add(raw.authors, _dom_bylines(tree, headings[0] if headings else None), "dom")
+        add_candidate(raw.authors, _dom_bylines(tree, headings[0] if headings else None), "dom")
     for element in _TIME_DATETIME(tree):
         value = squash(element.get("datetime"))
         hints = " ".join(filter(None, (element.get("class"), element.get("itemprop"), text_of(element))))
         target = raw.modified if _MODIFIED_HINT.search(hints) else raw.published
-        _add(target, value, "dom")
+        add_candidate(target, value, "dom")
     for attribute in _DATA_DATE_ATTRIBUTES(tree)[:20] if not raw.published else ():
         value = squash(str(attribute))
         if _ISO_DATE.match(value):
             name = str(attribute.attrname).lower()
             target = raw.modified if _MODIFIED_HINT.search(name) else raw.published
-            _add(target, value, "dom")
+            add_candidate(target, value, "dom")
     if raw.published:
         # Printed datelines are a fallback for pages without machine-readable dates: they cost a
         # natural-language date parse each, and structured values already say the same thing.
         return _fill_breadcrumbs(raw, tree)
     # The story's own container first: teasers elsewhere on the page carry other dates.
-    containers = _ARTICLE_CONTAINERS(tree)
-    scope = max(containers, key=lambda element: len(element.text_content())) if containers else tree
+    container = main_container(tree)
+    scope = tree if container is None else container
     found: list[tuple[etree._Element, str]] = []
     for element in _DATELINE_ELEMENTS(scope):
         if element.tag in ("script", "style", "body", "html"):
@@ -545,7 +529,7 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
         found.sort(key=lambda item: abs(position.get(item[0], 0) - anchor))
     for element, text in found[:_MAX_DATELINES]:
         target = raw.modified if _MODIFIED_HINT.search(f"{element.get('class')} {text}") else raw.published
-        _add(target, text, "dom")
+        add_candidate(target, text, "dom")
     _fill_breadcrumbs(raw, tree)
 
 
@@ -556,7 +540,7 @@ def _fill_breadcrumbs(raw: RawArticle, tree: etree._Element) -> None:
     crumbs = [c for c in crumbs if c]
     # The first crumb is the home page; the second names the section.
     if len(crumbs) >= 2:
-        _add(raw.section, crumbs[1], "dom")
+        add_candidate(raw.section, crumbs[1], "dom")
 
 
 def fill_html_lang(raw: RawArticle, tree: etree._Element, metas: dict[str, list[str]]) -> None:
@@ -568,6 +552,3 @@ def fill_html_lang(raw: RawArticle, tree: etree._Element, metas: dict[str, list[
         raw.html_lang = value
         return
 
-
-def node_is_article(node: dict[str, Any] | None) -> bool:
-    return node is not None and bool(node_types(node))

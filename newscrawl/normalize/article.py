@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
 from typing import TypeVar
 
@@ -55,8 +55,8 @@ def _clean_optional(value: str | None) -> str | None:
 
 def _caption_and_credit(raw_image: RawImage, url: str) -> tuple[str | None, str | None]:
     try:
-        caption, credit = _clean_optional(raw_image.caption), _clean_optional(raw_image.credit)
-        return media_mod.split_caption_credit(caption, credit)
+        # split_caption_credit cleans both itself.
+        return media_mod.split_caption_credit(raw_image.caption, raw_image.credit)
     except Exception:  # a caption the splitter cannot handle is dropped, the image kept
         logger.warning("splitting caption/credit failed on %s", url, exc_info=True)
         return None, None
@@ -353,9 +353,9 @@ def _date_languages(raw: RawArticle, site: SiteSpec | None) -> list[str] | None:
     return [declared] if declared == "en" else [declared, "en"]
 
 
-def _dedupe(values: object) -> list[str]:
+def _dedupe(values: Iterable[str]) -> list[str]:
     out: list[str] = []
-    for value in values:  # type: ignore[attr-defined]
+    for value in values:
         if value and value not in out:
             out.append(value)
     return out

@@ -33,7 +33,7 @@ _SPLIT = re.compile(
     r"\s*[,;|·•/&+]\s*|\s+(?:and|und|et|y|e|en|i|och|og|ja|with|mit|avec|con|com|met|oraz|и)\s+|\s+[-–—]\s+"
 )
 _PARENTHESIS = re.compile(r"\s*[(\[](?P<inner>[^)\]]*)[)\]]")
-# An editor's short code ("Corina Gall (cog.)", "(obe)"): newsrooms sign with these, they name no one.
+# An editor's short code ("Petra Lindner (pli.)", "(obe)"): newsrooms sign with these, they name no one.
 _KUERZEL = re.compile(r"^[a-zäöüß]{2,5}\.?$")
 # "By", "Von", "Text:" ...: the label before a name. "Di"/"Da" only before a full name (see _strip_prefix).
 _PREFIX = re.compile(
@@ -94,7 +94,7 @@ _FILLER = frozenset(
 )
 _PLACE_PREPOSITIONS = frozenset({"in", "for", "at", "aus", "à", "en", "a", "für", "w", "i", "em"})
 # A preposition left dangling once a date is cut out ("Jane Doe on <date>").
-_DANGLING_WORD = re.compile(r"\s+(?:on|am|le|el|at|um|il|op|den|the|le|du|vom|el|em|w)$", re.IGNORECASE)
+_DANGLING_WORD = re.compile(r"\s+(?:on|am|le|el|at|um|il|op|den|the|du|vom|em|w)$", re.IGNORECASE)
 _EDGE_PUNCTUATION = re.compile(r"^[\s\-–—:,.;'\"“”‘’*]+|[\s\-–—:,;'\"“”‘’*]+$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
@@ -138,7 +138,7 @@ def _looks_like_prose(name: str) -> bool:
     words = name.split()
     if len(words) > MAX_NAME_WORDS or len(name) > MAX_NAME_CHARS:
         return True
-    # Role words are lower case in an organisation's byline ("Guardian staff reporter"): not prose.
+    # Role words are lower case in an organisation's byline ("Courier staff reporter"): not prose.
     lower = sum(1 for word in words if word[:1].islower() and word.lower() not in _ROLE_WORDS)
     return len(words) >= 3 and lower * 2 > len(words)
 
@@ -171,8 +171,8 @@ def _segments(byline: str) -> list[str]:
 
 
 def _name_of(segment: str, site_keys: set[str]) -> str:
-    """The name a segment credits, without labels and roles. A role after a newsroom's name ("MND Staff",
-    "Guardian staff reporter") stays: what is left is no person (one word, or an organisation), and the
+    """The name a segment credits, without labels and roles. A role after a newsroom's name ("VNT Staff",
+    "Courier staff reporter") stays: what is left is no person (one word, or an organisation), and the
     role words are part of how the newsroom signs."""
     segment = _strip_prefix(segment.strip())
     without_role = _strip_role(segment)
@@ -194,7 +194,7 @@ def split_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> tupl
     e-mails, handles, URLs, dates and editors' codes in parentheses ("(obe)"); splits on commas, "&", ";",
     "|", "/" and "and" in many languages. Wire agencies, "Staff", a newsroom and the site itself are
     organisations. A capitalised single word after a full name or an organisation in the same byline is
-    where they wrote from ("hessenschau.de, Frankfurt, Germany", "Von Anna Sleegers, Frankfurt"), not a
+    where they wrote from ("example.de, Frankfurt, Germany", "Von Erika Muster, Frankfurt"), not a
     person: people are credited with their full names. Every name keeps its printed form, capitals included.
     """
     site_keys: set[str] = set()

@@ -219,6 +219,15 @@ def _zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown IANA timezone {name!r}") from error
 
 
+def _named_zone(abbreviation: str | None) -> tzinfo | None:
+    """The tzinfo a printed zone abbreviation names ("CET", "ET"), or None for an unknown or ambiguous one."""
+    if abbreviation in _FIXED_ZONES:
+        return timezone(timedelta(minutes=_FIXED_ZONES[abbreviation]))
+    if abbreviation in _GENERIC_ZONES:
+        return _zone(_GENERIC_ZONES[abbreviation])
+    return None
+
+
 def _as_fixed_offset(value: datetime) -> datetime:
     """The same wall time with a plain fixed-offset tzinfo, whatever tzinfo the parser produced."""
     offset = value.utcoffset()
@@ -301,13 +310,9 @@ def _parse_fast(s: str, tz: str | None) -> datetime | date | bool | None:
         except (TypeError, ValueError, IndexError):
             return None
         if value.tzinfo is None:
-            zone = _TRAILING_ZONE.search(s)
-            abbr = zone["abbr"] if zone else None
-            if abbr in _FIXED_ZONES:
-                return value.replace(tzinfo=timezone(timedelta(minutes=_FIXED_ZONES[abbr])))
-            if abbr in _GENERIC_ZONES:
-                return value.replace(tzinfo=_zone(_GENERIC_ZONES[abbr]))
-            return _localise(value, tz)
+            trailing = _TRAILING_ZONE.search(s)
+            named = _named_zone(trailing["abbr"] if trailing else None)
+            return value.replace(tzinfo=named) if named is not None else _localise(value, tz)
         return value
     return False
 
@@ -340,7 +345,7 @@ def _hour_24(hour: int, ampm: str | None) -> int:
 
 
 def _month_first(languages: Sequence[str] | None) -> bool:
-    return bool(languages) and languages[0] in _MONTH_FIRST_LANGUAGES  # type: ignore[index]
+    return bool(languages and languages[0] in _MONTH_FIRST_LANGUAGES)
 
 
 def _parse_numeric(
@@ -423,8 +428,8 @@ def _strip_labels(s: str) -> str:
     return s
 
 
-def _prepare(raw: str) -> str:
-    s = clean_text(raw)
+def _prepare(s: str) -> str:
+    """A cleaned (``clean_text``) date string reduced to its first dated segment, labels and clock words out."""
     segments = _SEGMENT_SEPARATOR.split(s)
     s = next(
         (seg for seg in (_strip_labels(seg) for seg in segments) if _HAS_DIGIT_OR_LETTER.search(seg)), ""
@@ -440,27 +445,23 @@ def _prepare(raw: str) -> str:
     return _TRAILING_PUNCT.sub("", s).strip()
 
 
-def _split_zone(s: str) -> tuple[str, tzinfo | None, bool]:
-    """The string without a trailing zone, the zone's tzinfo, and whether that tzinfo is a DST-aware zone."""
+def _split_zone(s: str) -> tuple[str, tzinfo | None]:
+    """The string without a trailing zone and the zone's tzinfo; ``(s, None)`` when it prints none."""
     match = _TRAILING_ZONE.search(s)
     if not match:
-        return s, None, False
+        return s, None
     head = s[: match.start()].rstrip(" ,")
-    abbr = match["abbr"]
-    if abbr is not None:
-        if abbr in _FIXED_ZONES:
-            return head, timezone(timedelta(minutes=_FIXED_ZONES[abbr])), False
-        if abbr in _GENERIC_ZONES:
-            return head, _zone(_GENERIC_ZONES[abbr]), True
-        return s, None, False
+    if match["abbr"] is not None:
+        named = _named_zone(match["abbr"])
+        return (head, named) if named is not None else (s, None)
     # A bare "-05" after a date (not a time) is part of the date, not an offset.
     if not _TRAILING_OFFSET_NEEDS_TIME.search(s):
-        return s, None, False
+        return s, None
     minutes = int(match["oh"]) * 60 + int(match["om"] or 0)
     if minutes > 14 * 60:
-        return s, None, False
+        return s, None
     sign = -1 if match["sign"] == "-" else 1
-    return head, timezone(sign * timedelta(minutes=minutes)), False
+    return head, timezone(sign * timedelta(minutes=minutes))
 
 
 def parse_date(
@@ -531,7 +532,7 @@ def _parse_prepared(
     if fast is not False:
         return _checked(fast, raw, False, fetched_at)  # type: ignore[arg-type]
 
-    head, zone, _dst = _split_zone(s)
+    head, zone = _split_zone(s)
 
     def finish(value: datetime | date | None, ambiguous: bool = False) -> ParsedDate | None:
         if isinstance(value, datetime) and value.tzinfo is None:
@@ -624,10 +625,12 @@ def date_from_url(url: str) -> str | None:
     return None
 
 
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _same_day(a: ParsedDate, b: ParsedDate) -> bool:
-    day_a = a.value.date() if isinstance(a.value, datetime) else a.value
-    day_b = b.value.date() if isinstance(b.value, datetime) else b.value
-    return day_a == day_b
+    return _day(a.value) == _day(b.value)
 
 
 def _precision(d: ParsedDate) -> int:
@@ -661,9 +664,7 @@ def _earlier(modified: ParsedDate, published: ParsedDate) -> bool:
     m, p = modified.value, published.value
     if isinstance(m, datetime) and isinstance(p, datetime) and (m.tzinfo is None) == (p.tzinfo is None):
         return m < p
-    day_m = m.date() if isinstance(m, datetime) else m
-    day_p = p.date() if isinstance(p, datetime) else p
-    return day_m < day_p
+    return _day(m) < _day(p)
 
 
 def choose_dates(

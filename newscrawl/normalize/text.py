@@ -19,9 +19,9 @@ __all__ = [
 
 # Invisible characters that only split words for search engines and copy-paste (zero-width, soft hyphen).
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# Every Unicode space separator plus controls that leak from HTML text nodes; \s alone misses none of these,
-# but collapsing them with one pattern keeps clean_text a single pass.
-_WHITESPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x85]+")
+# On str patterns \s is Unicode whitespace: every space separator (no-break, ideographic, thin...) and the
+# line/paragraph separators that leak from HTML text nodes, so one pattern folds them all.
+_WHITESPACE = re.compile(r"\s+")
 
 # Typographic punctuation mapped to ASCII so "Xi’s" and "Xi's" compare equal.
 _FOLD_TABLE = str.maketrans(
@@ -232,9 +232,6 @@ _CHROME_PREFIX = regex.compile(
     r"|lees ook|volg ons|czytaj także|czytaj też|zobacz też|läs också|les også|читайте также"
     r"|this copy is for your personal non commercial use)(?:\s|$)"
 )
-# Lines matched as printed (fold_for_compare drops the "@" they hinge on): a CMS shortcode the theme failed
-# to render ("[button ...]...[/button]"), a contact line, a social prompt. Bare links and copyright lines
-# stay: lists of links and agency copyrights are part of some stories (measured on the AEB set).
 # A newsletter promotion: an offer to sign up, in a short line ("Sign up for X to get the free daily
 # newsletter delivered to your inbox").
 _NEWSLETTER_PROMO = re.compile(
@@ -243,6 +240,9 @@ _NEWSLETTER_PROMO = re.compile(
     re.IGNORECASE,
 )
 _PROMO_MAX_WORDS = 40
+# Lines matched as printed (fold_for_compare drops the "@" they hinge on): a CMS shortcode the theme failed
+# to render ("[button ...]...[/button]"), a contact line, a social prompt. Bare links and copyright lines
+# stay: lists of links and agency copyrights are part of some stories (measured on the AEB set).
 _SHORTCODE = re.compile(r"^\[\w[^\]]*\].*\[/\w+\]$")
 _CONTACT_OR_FOLLOW = re.compile(
     r"^(?:(?:write to|contact|email|e-mail)\s.{0,60}?\S+@\S+\.\w+\.?$|follow\s+(?:us\s+)?@\w)", re.IGNORECASE

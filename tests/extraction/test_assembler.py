@@ -168,22 +168,22 @@ def test_title_ignores_a_variant_that_dropped_punctuation() -> None:
 
 def test_authors_come_from_the_first_source_naming_a_person_not_the_outlet() -> None:
     raw = _raw(
-        authors=[Candidate(["Example Times"], "jsonld"), Candidate(["Shany Littman"], "meta")],
+        authors=[Candidate(["Example Times"], "jsonld"), Candidate(["Noa Berkowitz"], "meta")],
         site_name=[Candidate("Example Times", "opengraph")],
     )
     article = normalize_article(raw)
-    assert article.authors == ["Shany Littman"]
+    assert article.authors == ["Noa Berkowitz"]
     assert article.provenance["authors"] == "meta"
 
 
 def test_authors_fall_back_to_the_organisation_when_no_source_names_a_person() -> None:
-    raw = _raw(authors=[Candidate(["MND Staff"], "jsonld"), Candidate(["Reuters"], "meta")])
-    assert normalize_article(raw).authors == ["MND Staff"]
+    raw = _raw(authors=[Candidate(["VNT Staff"], "jsonld"), Candidate(["Reuters"], "meta")])
+    assert normalize_article(raw).authors == ["VNT Staff"]
 
 
 def test_authors_keep_capitals_as_printed() -> None:
-    raw = _raw(authors=[Candidate(["JÖRG ZSCHOCHE"], "jsonld")])
-    assert normalize_article(raw).authors == ["JÖRG ZSCHOCHE"]
+    raw = _raw(authors=[Candidate(["KLAUS WEBERLING"], "jsonld")])
+    assert normalize_article(raw).authors == ["KLAUS WEBERLING"]
 
 
 def test_norwegian_written_standards_are_reported_as_norwegian() -> None:
