@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import redis
 
+from benchmarks.measure import parse_stats
 from benchmarks.server import StaticServer, free_port
 from benchmarks.sitegen import SiteParams, ensure_site
 from newscrawl.distributed.state import CrawlState
@@ -25,8 +25,6 @@ REPO = Path(__file__).resolve().parent.parent
 SITE_DIR = Path("/tmp/newscrawl-distbench-site")
 SCRAPY = Path(sys.executable).with_name("scrapy")
 NEWSCRAWL = Path(sys.executable).with_name("newscrawl")
-_RESPONSES = re.compile(r"'response_received_count': (\d+)")
-_ITEMS = re.compile(r"'item_scraped_count': (\d+)")
 # The same engine settings as the single-machine crawl benchmark, so figures compare.
 WORKER_SETTINGS = {
     "CONCURRENT_REQUESTS": "32",
@@ -140,9 +138,9 @@ def measure(count: int, origin: str, work: Path) -> Result:
         redis_process.wait()
     pages = articles = 0
     for _, log in workers:
-        text = log.read_text(errors="replace")
-        pages += sum(int(n) for n in _RESPONSES.findall(text))
-        articles += sum(int(n) for n in _ITEMS.findall(text))
+        stats, _ = parse_stats(log.read_text(errors="replace"))
+        pages += int(stats.get("response_received_count", 0))
+        articles += int(stats.get("item_scraped_count", 0))
     return Result(count, seconds, pages, articles)
 
 

@@ -1,4 +1,4 @@
-"""A per-page CPU-time budget, so that one pathological page cannot stall a whole crawl."""
+"""A per-page wall-time budget, so that one pathological page cannot stall a whole crawl."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     the outside without paying for a worker process per page. Timers only exist in the main thread on POSIX,
     where Scrapy runs callbacks; elsewhere (or with ``seconds <= 0``) the block runs without a limit.
     """
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
     if not usable:
         yield
         return

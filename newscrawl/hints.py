@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+#: The ``Request.meta`` key under which an article request carries its EntryHints.
+ENTRY_META = "newscrawl_entry"
+
 
 @dataclass(frozen=True)
 class ImageHint:

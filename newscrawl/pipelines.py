@@ -49,17 +49,8 @@ class NormalizePipeline(_CrawlerPipeline):
         site = getattr(spider, "spec", None)
         article = normalize_article(item, site=site, site_id=getattr(spider, "site_id", None))
         if site is None or site.timezone is None:
-            self._apply_learned_offset(article)
+            self.offsets.learn_and_apply(article)
         return article
-
-    def _apply_learned_offset(self, article: Article) -> None:
-        for name in ("published_at", "modified_at"):
-            value = getattr(article, name)
-            self.offsets.observe(value)
-            localised = self.offsets.localise(value)
-            if localised != value:
-                setattr(article, name, localised)
-                article.provenance[f"{name}.timezone"] = "learned"
 
 
 class ValidatePipeline(_CrawlerPipeline):

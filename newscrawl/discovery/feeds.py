@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
 from newscrawl.discovery.errors import DiscoveryError
-from newscrawl.discovery.xml import DEFAULT_MAX_DECOMPRESSED, decompressed, local_name, parse_xml, text_of
+from newscrawl.discovery.xml import (
+    DEFAULT_MAX_DECOMPRESSED,
+    HTTP_URL,
+    absolute_http_url,
+    clean_text,
+    decompressed,
+    local_name,
+    parse_xml,
+    text_of,
+)
 from newscrawl.hints import EntryHints, ImageHint
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 # Tags whose boundary separates words; without a space "<p>end.</p><p>Next" would read "end.Next".
 _BLOCK_BOUNDARY = re.compile(
     r"<\s*/?\s*(?:br|p|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|figure|figcaption|section|article|hr)\b[^>]*>",
@@ -80,23 +86,6 @@ def html_to_text(markup: str | None) -> str | None:
     return text or None
 
 
-def _clean(element: etree._Element | None) -> str | None:
-    """Human-readable text: undeclared entities (kept as "&name;") and double escaping both decoded."""
-    if element is None:
-        return None
-    text = text_of(element)
-    if text is None:
-        return None
-    return _WHITESPACE.sub(" ", html.unescape(text)).strip() or None
-
-
-def _absolute_http_url(raw: str | None, base_url: str) -> str | None:
-    if not raw:
-        return None
-    url = urljoin(base_url, raw.strip())
-    return url if _HTTP_URL.match(url) else None
-
-
 def _children(parent: etree._Element, name: str) -> list[etree._Element]:
     return [child for child in parent if local_name(child) == name]
 
@@ -127,7 +116,7 @@ def _media_images(item: etree._Element, base_url: str) -> tuple[ImageHint, ...]:
                 continue  # a smaller rendition of the image just taken
             hint = _media_hint(element, base_url)
         elif name == "enclosure" and (element.get("type") or "").lower().startswith("image/"):
-            url = _absolute_http_url(element.get("url"), base_url)
+            url = absolute_http_url(element.get("url"), base_url)
             hint = ImageHint(url=url) if url else None
         else:
             continue
@@ -145,7 +134,7 @@ def _is_image(media_content: etree._Element) -> bool:
 
 
 def _media_hint(element: etree._Element, base_url: str) -> ImageHint | None:
-    url = _absolute_http_url(element.get("url"), base_url)
+    url = absolute_http_url(element.get("url"), base_url)
     if url is None:
         return None
     # Caption, title and credit may sit on the element or, shared, on its media:group.
@@ -158,7 +147,7 @@ def _media_hint(element: etree._Element, base_url: str) -> ImageHint | None:
         for child in scope:
             name = local_name(child)
             if name in {"description", "title", "credit"} and not found.get(name):
-                text = _clean(child)
+                text = clean_text(child)
                 found[name] = html_to_text(text) if name == "description" else text
     title = found.get("title")
     caption = found.get("description") or title
@@ -169,8 +158,8 @@ def _media_hint(element: etree._Element, base_url: str) -> ImageHint | None:
 
 
 def _parse_rss(channel: etree._Element, items: list[etree._Element], base_url: str) -> FeedDocument:
-    language = _clean(_first_child(channel, "language"))
-    document = FeedDocument(title=_clean(_first_child(channel, "title")), language=language)
+    language = clean_text(_first_child(channel, "language"))
+    document = FeedDocument(title=clean_text(_first_child(channel, "title")), language=language)
     for item in items:
         entry = _rss_entry(item, base_url, language)
         if entry is None:
@@ -185,14 +174,14 @@ def _rss_link(item: etree._Element, base_url: str) -> str | None:
         name = local_name(child)
         # <link> is RSS's; an Atom <link href> inside an RSS item is common on WordPress and podcasts.
         if name == "link":
-            url = _absolute_http_url(child.get("href") or text_of(child), base_url)
+            url = absolute_http_url(child.get("href") or text_of(child), base_url)
             if url and (child.get("rel") or "alternate") == "alternate":
                 return url
     guid = _first_child(item, "guid")
     if guid is not None and (guid.get("isPermaLink") or "true").strip().lower() != "false":
-        return _absolute_http_url(text_of(guid), base_url)
+        return absolute_http_url(text_of(guid), base_url)
     about = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
-    return _absolute_http_url(about, base_url)
+    return absolute_http_url(about, base_url)
 
 
 def _rss_entry(item: etree._Element, base_url: str, channel_language: str | None) -> EntryHints | None:
@@ -206,12 +195,12 @@ def _rss_entry(item: etree._Element, base_url: str, channel_language: str | None
     def first(*names: str, clean: bool = True) -> str | None:
         for name in names:
             for element in by_name.get(name, ()):
-                text = _clean(element) if clean else text_of(element)
+                text = clean_text(element) if clean else text_of(element)
                 if text:
                     return text
         return None
 
-    authors = _dedup(_clean(element) for name in ("creator", "author") for element in by_name.get(name, ()))
+    authors = _dedup(clean_text(element) for name in ("creator", "author") for element in by_name.get(name, ()))
     # Items rarely state a language; dc:language on the item wins over the channel's.
     return EntryHints(
         source="feed",
@@ -223,7 +212,7 @@ def _rss_entry(item: etree._Element, base_url: str, channel_language: str | None
         authors=authors,
         description=html_to_text(first("description", "summary", "encoded", clean=False)),
         language=first("language") or channel_language,
-        tags=_dedup(_clean(element) for name in ("category", "subject") for element in by_name.get(name, ())),
+        tags=_dedup(clean_text(element) for name in ("category", "subject") for element in by_name.get(name, ())),
         images=_media_images(item, base_url),
     )
 
@@ -235,7 +224,7 @@ def _atom_link(entry: etree._Element, base_url: str) -> str | None:
     fallback: str | None = None
     for link in _children(entry, "link"):
         rel = (link.get("rel") or "alternate").strip().lower()
-        url = _absolute_http_url(link.get("href"), base_url)
+        url = absolute_http_url(link.get("href"), base_url)
         if url is None:
             continue
         if rel == "alternate" and (link.get("type") or "text/html").lower() in _PAGE_TYPES:
@@ -244,8 +233,9 @@ def _atom_link(entry: etree._Element, base_url: str) -> str | None:
             fallback = url
     if fallback:
         return fallback
-    entry_id = text_of(_first_child(entry, "id")) if _first_child(entry, "id") is not None else None
-    return _absolute_http_url(entry_id, base_url) if entry_id and _HTTP_URL.match(entry_id) else None
+    id_element = _first_child(entry, "id")
+    entry_id = text_of(id_element) if id_element is not None else None
+    return absolute_http_url(entry_id, base_url) if entry_id and HTTP_URL.match(entry_id) else None
 
 
 def _atom_text(element: etree._Element | None) -> str | None:
@@ -267,12 +257,12 @@ def _parse_atom(root: etree._Element, base_url: str) -> FeedDocument:
         if url is None:
             document.skipped += 1
             continue
-        published = _clean(_first_child(entry, "published")) or _clean(_first_child(entry, "issued"))
+        published = clean_text(_first_child(entry, "published")) or clean_text(_first_child(entry, "issued"))
         summary = _first_child(entry, "summary")
         if summary is None:
             summary = _first_child(entry, "content")
         tags = _dedup(
-            (category.get("term") or category.get("label") or _clean(category) or "").strip() or None
+            (category.get("term") or category.get("label") or clean_text(category) or "").strip() or None
             for category in _children(entry, "category")
         )
         document.entries.append(
@@ -281,7 +271,7 @@ def _parse_atom(root: etree._Element, base_url: str) -> FeedDocument:
                 url=url,
                 title=_atom_text(_first_child(entry, "title")),
                 published=published,
-                modified=_clean(_first_child(entry, "updated")) or _clean(_first_child(entry, "modified")),
+                modified=clean_text(_first_child(entry, "updated")) or clean_text(_first_child(entry, "modified")),
                 # RFC 4287: an entry without its own author inherits the feed's.
                 authors=_atom_authors(entry) or feed_authors,
                 description=_atom_text(summary),
@@ -297,7 +287,7 @@ def _atom_authors(parent: etree._Element) -> tuple[str, ...]:
     names: list[str | None] = []
     for author in _children(parent, "author"):
         name = _first_child(author, "name")
-        names.append(_clean(name) if name is not None else _clean(author))
+        names.append(clean_text(name) if name is not None else clean_text(author))
     return _dedup(names)
 
 
@@ -342,10 +332,10 @@ def _json_author_names(obj: dict[str, Any]) -> Iterator[str]:
 def _json_entry(
     item: dict[str, Any], base_url: str, language: str | None, feed_authors: tuple[str, ...]
 ) -> EntryHints | None:
-    url = _absolute_http_url(_json_str(item.get("url")) or _json_str(item.get("external_url")), base_url)
+    url = absolute_http_url(_json_str(item.get("url")) or _json_str(item.get("external_url")), base_url)
     if url is None:
         return None
-    image_urls = (_absolute_http_url(_json_str(item.get(key)), base_url) for key in ("image", "banner_image"))
+    image_urls = (absolute_http_url(_json_str(item.get(key)), base_url) for key in ("image", "banner_image"))
     tags = item.get("tags")
     return EntryHints(
         source="feed",

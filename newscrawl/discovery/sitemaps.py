@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from newscrawl.discovery.errors import DiscoveryError
-from newscrawl.discovery.xml import DEFAULT_MAX_DECOMPRESSED, decompressed, local_name, parse_xml, text_of
+from newscrawl.discovery.xml import (
+    DEFAULT_MAX_DECOMPRESSED,
+    HTTP_URL,
+    absolute_http_url,
+    clean_text,
+    decompressed,
+    local_name,
+    parse_xml,
+    text_of,
+)
 from newscrawl.hints import EntryHints, ImageHint
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _KEYWORD_SEPARATOR = re.compile(r"\s*,\s*")
 # A complete sitemap ends with its root's end tag; without it the download was cut off.
 _CLOSED_ROOT = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*$")
@@ -77,22 +83,6 @@ def _drop_truncated_tail(document: SitemapDocument) -> None:
         document.skipped += 1
 
 
-def _absolute_http_url(raw: str | None, base_url: str) -> str | None:
-    if not raw:
-        return None
-    url = urljoin(base_url, raw.strip())
-    return url if _HTTP_URL.match(url) else None
-
-
-def _clean_text(element: etree._Element) -> str | None:
-    # Undeclared HTML entities (&nbsp;, &eacute;) survive the entity-free parse as "&name;" text, and
-    # feeds often double-escape ("&amp;amp;"): one HTML unescape repairs both in human-readable fields.
-    text = text_of(element)
-    if text is None:
-        return None
-    return " ".join(html.unescape(text).split()) or None
-
-
 def _parse_index(root: etree._Element, base_url: str, max_entries: int) -> SitemapDocument:
     document = SitemapDocument(kind="index")
     for child in root:
@@ -106,7 +96,7 @@ def _parse_index(root: etree._Element, base_url: str, max_entries: int) -> Sitem
                 loc = text_of(part)
             elif name == "lastmod":
                 lastmod = text_of(part)
-        url = _absolute_http_url(loc, base_url)
+        url = absolute_http_url(loc, base_url)
         if url is None or len(document.sitemaps) >= max_entries:
             document.skipped += 1
             continue
@@ -149,7 +139,7 @@ def _entry_from_url_element(element: etree._Element, base_url: str) -> EntryHint
             image = _image_hint(part, base_url)
             if image is not None:
                 images.append(image)
-    url = _absolute_http_url(loc, base_url)
+    url = absolute_http_url(loc, base_url)
     if url is None:
         return None
     return EntryHints(
@@ -173,11 +163,11 @@ def _news_fields(news: etree._Element) -> tuple[dict[str, str | None], tuple[str
         if name == "publication_date":
             fields["published"] = text_of(part)
         elif name == "title":
-            fields["title"] = _clean_text(part)
+            fields["title"] = clean_text(part)
         elif name == "language":
             fields["language"] = text_of(part)
         elif name == "keywords":
-            keywords = _clean_text(part) or ""
+            keywords = clean_text(part) or ""
             tags = tuple(tag for tag in _KEYWORD_SEPARATOR.split(keywords) if tag)
     return fields, tags
 
@@ -188,8 +178,8 @@ def _image_hint(image: etree._Element, base_url: str) -> ImageHint | None:
         name = local_name(part)
         # image:license is a licence URL, not who took the photo: only an explicit credit element counts.
         if name in {"loc", "caption", "title", "credit"}:
-            values[name] = text_of(part) if name == "loc" else _clean_text(part)
-    url = _absolute_http_url(values.get("loc"), base_url)
+            values[name] = text_of(part) if name == "loc" else clean_text(part)
+    url = absolute_http_url(values.get("loc"), base_url)
     if url is None:
         return None
     return ImageHint(
@@ -204,7 +194,7 @@ def _parse_text_sitemap(data: bytes, base_url: str, max_entries: int) -> Sitemap
         line = line.strip()
         if not line:
             continue
-        url = _absolute_http_url(line, base_url) if _HTTP_URL.match(line) else None
+        url = absolute_http_url(line, base_url) if HTTP_URL.match(line) else None
         if url is None or len(document.entries) >= max_entries:
             document.skipped += 1
             continue

@@ -1,9 +1,12 @@
-"""The one hardened XML parse behind sitemaps and feeds: no entities, no network, gzip with a size cap."""
+"""The one hardened XML parse behind sitemaps and feeds (no entities, no network, gzip with a size cap),
+and the text and URL readers both share."""
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
+from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -33,6 +36,8 @@ _UNSAFE_AMPERSAND = re.compile(
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[.*?\]\s*)*>", re.DOTALL | re.IGNORECASE)
 # The root element is the first "<" followed by a letter; a DOCTYPE can only come before it.
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+# An absolute http(s) URL with a host: what a sitemap or feed entry must resolve to.
+HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 # One parser for every document. Entities stay unexpanded (billion laughs), the DTD is never loaded and
 # nothing is fetched (XXE), huge_tree stays off (libxml2's depth and text-size limits hold), and recover=True
@@ -138,3 +143,25 @@ def text_of(element: etree._Element) -> str | None:
     """All text inside ``element`` (CDATA included), trimmed; None when blank."""
     text = "".join(element.itertext()).strip()
     return text or None
+
+
+def clean_text(element: etree._Element | None) -> str | None:
+    """Human-readable text of ``element``, whitespace folded; None when missing or blank.
+
+    Undeclared HTML entities (&nbsp;, &eacute;) survive the entity-free parse as "&name;" text, and feeds
+    often double-escape ("&amp;amp;"): one HTML unescape repairs both.
+    """
+    if element is None:
+        return None
+    text = text_of(element)
+    if text is None:
+        return None
+    return " ".join(html.unescape(text).split()) or None
+
+
+def absolute_http_url(raw: str | None, base_url: str) -> str | None:
+    """``raw`` (a sitemap ``loc``, a feed link) resolved against ``base_url``; None unless http(s) with a host."""
+    if not raw:
+        return None
+    url = urljoin(base_url, raw.strip())
+    return url if HTTP_URL.match(url) else None

@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings, Settings
 
 from newscrawl.distributed.state import default_worker_id
+from newscrawl.state.location import state_directory
 
 SCHEDULER = "newscrawl.distributed.scheduler.ReliableScheduler"
 PIPELINE = "newscrawl.distributed.pipelines.ClusterDeduplicatePipeline"
@@ -19,11 +20,12 @@ PIPELINE_ORDER = 950
 _REMOTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")
 _FILE_URI = re.compile(r"^file://")
 _SUFFIX = re.compile(r"(\.[A-Za-z0-9]+)?$")
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def with_worker_id(uri: str, worker: str) -> str:
     """``out/site-%(time)s.jsonl`` -> ``out/site-%(time)s-<worker>.jsonl``: no two workers share a file."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", worker).replace("%", "%%")
+    safe = _UNSAFE_IN_FILE_NAME.sub("_", worker)
     head, suffix = uri, ""
     match = _SUFFIX.search(uri.rsplit("/", 1)[-1])
     if match and match.group(1):
@@ -67,10 +69,6 @@ class RedisAddon:
         The crash-safe export allows one run per site and directory at a time; the workers of a cluster on one
         machine are many runs of the same site. What the cluster as a whole has delivered is kept in Redis.
         """
-        try:
-            from newscrawl.state.location import state_directory
-        except ImportError:  # the crawl-state feature is optional
-            return
         base = state_directory(settings)
         if base.name != worker:
             settings.set("NEWSCRAWL_STATE_DIR", str(base / worker), priority=max(
@@ -83,7 +81,6 @@ class RedisAddon:
             return
         renamed = {with_worker_id(uri, worker) if is_local_file(uri) else uri: options
                    for uri, options in feeds.items()}
-        # At the priority of whoever set FEEDS (the spider, from NEWSCRAWL_OUTPUT_DIR, or the user's -s
-        # FEEDS):
-        # their feeds, renamed, replace them; a lower priority would be ignored.
+        # At the priority of whoever set FEEDS (the spider, from NEWSCRAWL_OUTPUT_DIR, or the user's
+        # -s FEEDS): their feeds, renamed, replace them; a lower priority would be ignored.
         settings.set("FEEDS", renamed, priority=settings.getpriority("FEEDS") or "addon")

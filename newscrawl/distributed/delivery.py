@@ -12,6 +12,7 @@ from scrapy.http import Response
 
 from newscrawl.distributed.queue import ReliablePriorityQueue
 from newscrawl.distributed.state import CrawlState, member_digest
+from newscrawl.export import signals as export_signals
 from newscrawl.items import Article
 
 
@@ -45,10 +46,6 @@ class DeliveryGate:
         # Connected when the spider opens, after the FeedExporter (an extension, connected when the crawler
         # was built): on item_scraped, the record is written before this gate sees it.
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
-        try:
-            from newscrawl.export import signals as export_signals
-        except ImportError:  # the crash-safe export is an optional part of newscrawl
-            return
         crawler.signals.connect(self.batch_opened, signal=export_signals.batch_opened)
         crawler.signals.connect(self.batch_ready, signal=export_signals.batch_ready)
         crawler.signals.connect(self.batch_delivered, signal=export_signals.batch_delivered)
@@ -85,6 +82,3 @@ class DeliveryGate:
         # Parts no pending record waits for are forgotten, so the set stays as small as the open batches.
         waited_for = set().union(*(pending.parts for pending in self._pending))
         self._delivered &= waited_for
-
-    def undelivered(self) -> int:
-        return len(self._pending)

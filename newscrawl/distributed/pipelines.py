@@ -19,9 +19,8 @@ class ClusterDeduplicatePipeline:
     The per-process ``DeduplicatePipeline`` cannot see that another worker already exported an article reached
     by another URL, nor that a killed worker delivered an article whose request is now redone elsewhere. Here
     an article is claimed in Redis before it is written; ``DeliveryGate`` confirms the claim once the record
-    is
-    delivered. A worker killed before that has its unconfirmed claims released with its requests, so the redo
-    exports the article; a confirmed claim makes the redo drop it. Only a kill between a delivery and its
+    is delivered. A worker killed before that has its unconfirmed claims released with its requests, so the
+    redo exports the article; a confirmed claim makes the redo drop it. Only a kill between a delivery and its
     confirmation (consecutive calls in one signal dispatch) can give a second copy; nothing can lose one.
     """
 

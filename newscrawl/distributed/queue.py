@@ -94,10 +94,6 @@ class ReliablePriorityQueue(PriorityQueue):  # type: ignore[misc]
                 unpark.append(data)
         self.state.unpark(self.worker, unpark)
 
-    def held(self) -> int:
-        """Requests this worker took and has not finished."""
-        return len(self._held)
-
     def settle(self) -> int:
         """When idle or closing: collect reference cycles still holding finished requests, then ack."""
         if self._held:

@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 from scrapy_redis.scheduler import Scheduler
 
 from newscrawl.distributed.delivery import DeliveryGate
@@ -20,10 +21,19 @@ from newscrawl.distributed.queue import ReliablePriorityQueue
 from newscrawl.distributed.state import CrawlState, DistributedCrawlError, connect, default_worker_id
 from newscrawl.distributed.worker import WorkerLifecycle
 
+DEFAULT_SERIALIZER = "scrapy_redis.picklecompat"
+
 
 def crawl_id(spider: Spider) -> str:
     """The crawl a worker joins: the site it crawls (its ``site_id``), so each site has its own queue."""
     return str(getattr(spider, "site_id", None) or spider.name)
+
+
+def request_serializer(settings: BaseSettings) -> Any:
+    """``SCHEDULER_SERIALIZER`` (a module name or a module) as scrapy-redis reads it: workers and
+    ``newscrawl seed`` must encode queued requests alike."""
+    serializer = settings.get("SCHEDULER_SERIALIZER") or DEFAULT_SERIALIZER
+    return importlib.import_module(serializer) if isinstance(serializer, str) else serializer
 
 
 class ReliableScheduler(Scheduler):  # type: ignore[misc]
@@ -47,10 +57,7 @@ class ReliableScheduler(Scheduler):  # type: ignore[misc]
         url = settings.get("NEWSCRAWL_REDIS_URL")
         if not url:
             raise DistributedCrawlError("ReliableScheduler needs NEWSCRAWL_REDIS_URL (enable RedisAddon)")
-        serializer = settings.get("SCHEDULER_SERIALIZER") or "scrapy_redis.picklecompat"
-        scheduler = cls(server=connect(url), persist=True,
-                        serializer=importlib.import_module(serializer) if isinstance(serializer, str)
-                        else serializer)
+        scheduler = cls(server=connect(url), persist=True, serializer=request_serializer(settings))
         scheduler.crawler = crawler
         scheduler.stats = crawler.stats
         return scheduler

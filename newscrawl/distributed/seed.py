@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,13 +11,11 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings, Settings
 from scrapy.utils.project import get_project_settings
 
-from newscrawl.distributed.scheduler import crawl_id
+from newscrawl.distributed.scheduler import crawl_id, request_serializer
 from newscrawl.distributed.state import CrawlState, DistributedCrawlError, connect
 
 if TYPE_CHECKING:
     from newscrawl.spiders.news import NewsSpider
-
-DEFAULT_SERIALIZER = "scrapy_redis.picklecompat"
 
 
 @dataclass(frozen=True)
@@ -66,9 +63,7 @@ def push_seeds(redis_url: str, seeds: Sequence[Seed], settings: BaseSettings | N
     crawl starts over (workers must not be running).
     """
     settings = settings if settings is not None else get_project_settings()
-    serializer: Any = settings.get("SCHEDULER_SERIALIZER") or DEFAULT_SERIALIZER
-    if isinstance(serializer, str):
-        serializer = importlib.import_module(serializer)
+    serializer = request_serializer(settings)
     server = connect(redis_url)
     pushed: dict[str, int] = {}
     cleared: set[str] = set()

@@ -15,8 +15,8 @@ KEY_PREFIX = "newscrawl"
 
 # Each script runs atomically in Redis: two workers can never both take the same request, both claim the same
 # article, or both requeue the same dead worker's requests. Time comes from Redis (TIME), not from the
-# workers,
-# so clocks that differ between machines do not expire fingerprints early or declare live workers dead.
+# workers, so clocks that differ between machines do not expire fingerprints early or declare live workers
+# dead.
 
 # KEYS: queue, processing.  Moves the best request (lowest score = highest priority) to the worker's
 # processing set, keeping its score so that a requeue restores its priority.

@@ -14,9 +14,8 @@ class UnbufferedFileFeedStorage(FileFeedStorage):
 
     With the default 8 KiB buffer, a worker killed with SIGKILL loses the last lines it exported although the
     cluster counts those articles as done. Unbuffered, each JSON Lines record is one ``write`` call: it is in
-    the
-    operating system's hands (which outlives the process) as soon as the exporter returns. One system call per
-    article costs microseconds against milliseconds of extraction.
+    the operating system's hands (which outlives the process) as soon as the exporter returns. One system
+    call per article costs microseconds against milliseconds of extraction.
     """
 
     def open(self, spider: Spider) -> IO[bytes]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from w3lib.url import file_uri_to_path
+
 PART_SUFFIX = ".part"
 """Files are written under ``<final name>.part``; consumers must ignore such names."""
 
@@ -34,6 +36,11 @@ def digest_file(path: Path) -> FileDigest:
             lines += chunk.count(b"\n")
             size += len(chunk)
     return FileDigest(lines=lines, size=size, sha256=sha.hexdigest())
+
+
+def feed_uri_path(uri: str) -> Path:
+    """The local path a ``file:`` or scheme-less feed URI names."""
+    return Path(file_uri_to_path(uri) if uri.startswith("file:") else uri)
 
 
 def part_path(final: Path) -> Path:

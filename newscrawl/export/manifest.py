@@ -16,10 +16,9 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.extensions.feedexport import FeedExporter, apply_uri_params
-from w3lib.url import file_uri_to_path
 
 from newscrawl.export import signals as delivery_signals
-from newscrawl.export.files import FileDigest, digest_file, part_path, write_json_atomically
+from newscrawl.export.files import FileDigest, digest_file, feed_uri_path, part_path, write_json_atomically
 from newscrawl.export.lock import RunLock, RunLockedError
 from newscrawl.state.location import site_key, state_directory
 
@@ -55,10 +54,6 @@ def _iso(moment: datetime | None) -> str | None:
 
 def is_file_feed(uri: str) -> bool:
     return urlparse(uri).scheme in FILE_SCHEMES
-
-
-def _uri_to_path(uri: str) -> Path:
-    return Path(file_uri_to_path(uri) if uri.startswith("file:") else uri)
 
 
 @dataclass(frozen=True)
@@ -200,7 +195,7 @@ class RunManifest:
         for uri, options in self.crawler.settings.getdict("FEEDS").items():
             uri = str(uri)
             if is_file_feed(uri) and (options or {}).get("uri_params") in (None, URI_PARAMS_FUNCTION):
-                paths.append(_uri_to_path(apply_uri_params(uri, params)))
+                paths.append(feed_uri_path(apply_uri_params(uri, params)))
         return paths
 
     def _unique_run(self) -> tuple[RunIdentity, Path]:

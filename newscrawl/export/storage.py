@@ -8,10 +8,9 @@ from typing import IO, Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from w3lib.url import file_uri_to_path
 
 from newscrawl.export import signals
-from newscrawl.export.files import digest_file, free_name, part_path, promote
+from newscrawl.export.files import digest_file, feed_uri_path, free_name, part_path, promote
 
 
 class PartFileFeedStorage:
@@ -24,7 +23,7 @@ class PartFileFeedStorage:
 
     def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
                  crawler: Crawler | None = None) -> None:
-        self.final_path = Path(file_uri_to_path(uri) if uri.startswith("file:") else uri)
+        self.final_path = feed_uri_path(uri)
         self.feed_format: str | None = (feed_options or {}).get("format")
         self.crawler = crawler
         self._part_path: Path | None = None

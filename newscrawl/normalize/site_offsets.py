@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from newscrawl.items import Article
+
 # A timed ISO 8601 string as the normaliser writes it; the offset group is absent on naive times.
 _TIMED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?P<offset>[+-]\d{2}:\d{2})?$")
 
@@ -45,3 +47,14 @@ class OffsetLearner:
             return iso
         # Round-trip through datetime so that what is returned is a valid instant, not a pasted string.
         return datetime.fromisoformat(iso + offset).isoformat()
+
+    def learn_and_apply(self, article: Article) -> None:
+        """Observe the article's own dates, then give its naive times the learned offset, flagged in
+        provenance as ``<field>.timezone: learned``."""
+        for name in ("published_at", "modified_at"):
+            value = getattr(article, name)
+            self.observe(value)
+            localised = self.localise(value)
+            if localised != value:
+                setattr(article, name, localised)
+                article.provenance[f"{name}.timezone"] = "learned"

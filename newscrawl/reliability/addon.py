@@ -44,8 +44,8 @@ _DOWNLOADER_MIDDLEWARES = {
     RetryPacingMiddleware: 560,
     # Below HttpCompressionMiddleware (590): sees the decompressed body.
     CharsetRepairMiddleware: 585,
-    # Below the charset repair: the last look at a response before the spider parses it.
-    NestingGuardMiddleware: 580,
+    # Below HttpCompressionMiddleware (590) as well: it counts the tags of the decompressed body.
+    NestingGuardMiddleware: 575,  # after StateDownloaderMiddleware (580), which only ends 304s
 }
 
 

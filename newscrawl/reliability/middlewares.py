@@ -28,7 +28,7 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
 
 from newscrawl.reliability.pacing import pacer_for, retry_after_seconds, slot_of
-from newscrawl.reliability.resolver import ensure_safe_resolver, guard_for
+from newscrawl.reliability.resolver import TargetGuard, ensure_safe_resolver, guard_for
 from newscrawl.reliability.targets import parse_ip
 
 if TYPE_CHECKING:
@@ -59,6 +59,16 @@ def _inc(crawler: Crawler, key: str, count: int = 1) -> None:
         crawler.stats.inc_value(key, count)
 
 
+def _host(request: Request) -> str:
+    return (urlparse_cached(request).hostname or "").lower()
+
+
+def _refused_by_resolver(guard: TargetGuard, request: Request, exception: Exception) -> bool:
+    # SafeResolver's refusal reaches the downloader as an ordinary failed lookup: its list of refused hosts
+    # tells the two apart.
+    return isinstance(exception, CannotResolveHostError) and _host(request) in guard.refused_hosts
+
+
 def _is_page_request(request: Request) -> bool:
     # Requests without a callback are Scrapy's own (robots.txt for RobotsTxtMiddleware): not pages.
     return request.callback is not NO_CALLBACK
@@ -81,7 +91,7 @@ class UnsafeTargetMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        host = (urlparse_cached(request).hostname or "").lower()
+        host = _host(request)
         if not host:
             return
         reason = self.guard.refused_hosts.get(host)
@@ -105,10 +115,10 @@ class CrawlDelayMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
         self.crawler = crawler
         self.pacer = pacer_for(crawler)
-        self.max_delay = crawler.settings.getfloat("NEWSCRAWL_CRAWL_DELAY_MAX", 30.0)
-        settings = crawler.settings
+        self.max_delay = settings.getfloat("NEWSCRAWL_CRAWL_DELAY_MAX", 30.0)
         self.user_agent: str = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "*"
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
 
@@ -210,8 +220,7 @@ class RetryPacingMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        host = (urlparse_cached(request).hostname or "").lower()
-        if isinstance(exception, CannotResolveHostError) and host in self.guard.refused_hosts:
+        if _refused_by_resolver(self.guard, request, exception):
             # The resolver refused the address: retrying would only ask again.
             request.meta["dont_retry"] = True
             return
@@ -269,8 +278,7 @@ class DropAccountingMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest) or not _is_page_request(request):
             return  # IgnoreRequest is counted by whoever raised it (robots, offsite, the target guard...)
-        host = (urlparse_cached(request).hostname or "").lower()
-        if isinstance(exception, CannotResolveHostError) and host in self.guard.refused_hosts:
+        if _refused_by_resolver(self.guard, request, exception):
             reason = "unsafe_target"
         else:
             reason = next(

@@ -28,8 +28,6 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     text = text.strip()
     if not text:
         return None
-    if text.isdigit():
-        return float(text)
     try:
         seconds = float(text)
     except ValueError:

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from twisted.internet.base import ReactorBase
 
-# Per crawl: which host names the resolver refused, so the downloader side can give up on them at once
-# (no retries) and count the drop under its reason.
 REFUSED_LOOKUP_STAT = "newscrawl/refused/unsafe_dns_answers"
 
 
@@ -32,7 +30,8 @@ class UnsafeLookupError(DNSLookupError):
     """
 
 
-# Host names the resolver refused, with the reason. Process-wide on purpose: Scrapy installs one resolver per
+# Host names the resolver refused, with the reason, so the downloader side can give up on them at once (no
+# retries) and count the drop under its reason. Process-wide on purpose: Scrapy installs one resolver per
 # process (built from the process's settings, not a crawler's), and its DNS cache is process-wide too.
 _REFUSED_HOSTS: dict[str, str] = {}
 

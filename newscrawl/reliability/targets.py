@@ -14,10 +14,6 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
-class UnsafeTargetError(Exception):
-    """A URL whose host is, or resolves to, an address the crawl may not visit."""
-
-
 def parse_ip(host: str) -> IPAddress | None:
     """``host`` as an IP address when it is an IP literal (``[::1]`` brackets allowed), else ``None``."""
     try:
@@ -101,9 +97,3 @@ class TargetPolicy:
         ):
             return None
         return f"{address} is a {kind.replace('_', '-')} address"
-
-    def check(self, address: IPAddress | str) -> None:
-        """Raise ``UnsafeTargetError`` when ``address`` may not be fetched."""
-        reason = self.refusal(address)
-        if reason:
-            raise UnsafeTargetError(reason)

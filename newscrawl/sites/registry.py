@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from newscrawl.normalize.urls import registered_domain
 from newscrawl.sites.spec import SiteSpec
 
 SITES_DIRECTORY = Path(__file__).resolve().parent
@@ -144,9 +145,10 @@ def spec_for_url(url: str) -> SiteSpec:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
     host = parts.hostname.lower().strip(".")
     netloc = f"{host}:{parts.port}" if parts.port else host
-    # The registered domain would be better (news.example.co.uk -> example.co.uk) but needs the public
-    # suffix list; until a helper for it exists, the host without "www." keeps ids stable and readable.
-    return SiteSpec(id=_strip_www(host), domains=(host,), base_url=f"{parts.scheme}://{netloc}")
+    # The design's rule for a site without a spec: it is its registered domain (news.example.co.uk and
+    # www.example.co.uk are one site, example.co.uk), and the crawl may visit any host under it.
+    site = registered_domain(host)
+    return SiteSpec(id=site, domains=(site,), base_url=f"{parts.scheme}://{netloc}")
 
 
 def _strip_www(host: str) -> str:

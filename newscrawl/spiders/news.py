@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
@@ -29,19 +29,21 @@ from newscrawl.discovery import (
 )
 from newscrawl.discovery.links import parse_page
 from newscrawl.extraction import extract_raw
-from newscrawl.hints import EntryHints
+from newscrawl.hints import ENTRY_META, EntryHints
 from newscrawl.normalize.urls import strip_tracking
 from newscrawl.sites.registry import get_site, spec_for_url
 from newscrawl.sites.spec import SiteSpec
 
-# Request.meta keys this spider sets; the pipelines read ENTRY_META back from the item instead.
-KIND_META = "newscrawl_kind"
+# Request.meta keys this spider sets. ENTRY_META (on every article request, even when None) is also how the
+# state add-on (newscrawl/state/extension.py) tells an article request from a discovery one.
 DEPTH_META = "newscrawl_listing_depth"
-ENTRY_META = "newscrawl_entry"
+
+_Document = TypeVar("_Document")
 
 
 def _resolve(base_url: str, path_or_url: str) -> str:
-    """A site spec's start points may be paths (so a spec can be pointed at a mirror with `-a base_url=`)."""
+    """A start point as an absolute URL: the registry resolves a site file's paths already, but a SiteSpec
+    built in code may still give paths, which its ``base_url`` (the SiteSpec contract) completes."""
     if urlsplit(path_or_url).scheme:
         return path_or_url
     return base_url.rstrip("/") + "/" + path_or_url.lstrip("/")
@@ -54,15 +56,15 @@ def _content_type(response: Response) -> str | None:
 
 def _rebase(spec: SiteSpec, base_url: str) -> SiteSpec:
     """The same site served from another origin (a staging mirror, the demo site on a free port)."""
-    host = urlsplit(base_url).hostname or ""
-    parts = urlsplit(spec.base_url)
+    target = urlsplit(base_url)
+    host = target.hostname or ""
+    registered_netloc = urlsplit(spec.base_url).netloc
 
     def move(url: str) -> str:
         u = urlsplit(url)
-        if u.netloc != parts.netloc:
+        if u.netloc != registered_netloc:
             return url
-        b = urlsplit(base_url)
-        return urlunsplit((b.scheme, b.netloc, u.path, u.query, u.fragment))
+        return urlunsplit((target.scheme, target.netloc, u.path, u.query, u.fragment))
 
     domains = spec.domains if host in spec.domains else (host, *spec.domains)
     return dataclasses.replace(
@@ -271,15 +273,8 @@ class NewsSpider(scrapy.Spider):
             yield from self._sitemap_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        try:
-            with time_limit(self.discovery_timeout):
-                document = parse_sitemap(response.body, response.url)
-        except BudgetExceeded:
-            self._over_budget("sitemap", response, self.discovery_timeout)
-            return
-        except DiscoveryError as error:
-            self._stat("newscrawl/discovery/sitemap_errors")
-            self.logger.warning("unreadable sitemap %s: %s", response.url, error)
+        document = self._read_document("sitemap", parse_sitemap, response)
+        if document is None:
             return
         self._stat("newscrawl/discovery/sitemaps")
         if document.skipped:
@@ -295,15 +290,8 @@ class NewsSpider(scrapy.Spider):
                 self._stat("newscrawl/discovery/sitemap_entries_not_article")
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
-        try:
-            with time_limit(self.discovery_timeout):
-                document = parse_feed(response.body, response.url)
-        except BudgetExceeded:
-            self._over_budget("feed", response, self.discovery_timeout)
-            return
-        except DiscoveryError as error:
-            self._stat("newscrawl/discovery/feed_errors")
-            self.logger.warning("unreadable feed %s: %s", response.url, error)
+        document = self._read_document("feed", parse_feed, response)
+        if document is None:
             return
         self._stat("newscrawl/discovery/feeds")
         if document.skipped:
@@ -347,6 +335,19 @@ class NewsSpider(scrapy.Spider):
             yield from self._follow_links(page_links(response.body, response.url), self.listing_depth)
 
     # ---------------------------------------------------------------------------------------------- helpers
+    def _read_document(self, kind: Literal["sitemap", "feed"], parse: Callable[[bytes, str], _Document],
+                       response: Response) -> _Document | None:
+        """``parse`` the body within the discovery budget; None, counted and logged, when over it or unreadable."""
+        try:
+            with time_limit(self.discovery_timeout):
+                return parse(response.body, response.url)
+        except BudgetExceeded:
+            self._over_budget(kind, response, self.discovery_timeout)
+        except DiscoveryError as error:
+            self._stat(f"newscrawl/discovery/{kind}_errors")
+            self.logger.warning("unreadable %s %s: %s", kind, response.url, error)
+        return None
+
     def _follow_links(self, links: Iterable[str], depth: int) -> Iterator[Request]:
         for url in links:
             kind = classify_url(url, self.spec)

@@ -15,8 +15,10 @@ from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
 from newscrawl.export import signals as delivery_signals
+from newscrawl.export.addon import STORAGE as PART_FILE_STORAGE
 from newscrawl.export.files import FileDigest
 from newscrawl.export.manifest import is_file_feed
+from newscrawl.hints import ENTRY_META
 from newscrawl.items import Article
 from newscrawl.state.location import site_key, state_directory
 from newscrawl.state.policy import Decision, PageState, RevisitPolicy, decide
@@ -30,13 +32,10 @@ from newscrawl.state.store import (
 
 logger = logging.getLogger(__name__)
 
-ENTRY_META = "newscrawl_entry"
-"""Request.meta key the ``news`` spider sets (to an EntryHints or None) on every article request."""
 REVALIDATE_META = "newscrawl_revalidate"
 """Request.meta key set on conditional GETs: why the known article is fetched again."""
 
 JSON_LINES_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
-PART_FILE_STORAGE = "newscrawl.export.storage.PartFileFeedStorage"
 STAT_PREFIX = "newscrawl/state/"
 
 

@@ -90,9 +90,11 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 def test_spec_for_an_unregistered_url_is_built_ad_hoc() -> None:
     spec = spec_for_url("https://www.example-unlisted.co.uk:8443/news/a-story?x=1")
     assert spec.id == "example-unlisted.co.uk"
-    assert spec.domains == ("www.example-unlisted.co.uk",)
+    # The whole registered domain is the site: www. and news. hosts alike.
+    assert spec.domains == ("example-unlisted.co.uk",)
     assert spec.base_url == "https://www.example-unlisted.co.uk:8443"
     assert spec.article_patterns == ()
+    assert spec_for_url("https://news.example-unlisted.co.uk/").id == "example-unlisted.co.uk"
 
 
 def test_spec_for_a_registered_url_is_the_registered_spec() -> None:

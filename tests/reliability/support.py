@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ class CrawlResult:
         return int(self.stats.get(key, 0))
 
     def records_by_marker(self) -> dict[str, dict[str, Any]]:
-        """Records keyed by the slug each fault-site article carries as ``Marker <slug>``."""
+        """Records keyed by their fault-site slug: the last segment of the article URL, less ``.html``."""
         found: dict[str, dict[str, Any]] = {}
         for record in self.records:
             url = str(record.get("url", ""))
@@ -101,8 +102,6 @@ def _wait4(pid: int, timeout: float) -> tuple[int, int, Any, float]:
     ``ru_maxrss`` can't be used for that: Linux carries the parent's high-water mark over fork and exec, so a
     crawl started from a big pytest process would report pytest's size. ``VmHWM`` in /proc belongs to the
     crawl's own address space; sampled until it exits, its last value is the crawl's peak."""
-    import time
-
     deadline = time.monotonic() + timeout
     peak_kib = 0
     status_file = Path(f"/proc/{pid}/status")
