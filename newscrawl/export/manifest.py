@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.extensions.feedexport import FeedExporter, apply_uri_params
 
+from newscrawl.crawler_lookup import enabled_extension
 from newscrawl.export import signals as delivery_signals
 from newscrawl.export.files import FileDigest, digest_file, feed_uri_path, part_path, write_json_atomically
 from newscrawl.export.lock import RunLock, RunLockedError
@@ -152,11 +153,7 @@ class RunManifest:
     @classmethod
     def of(cls, crawler: Crawler) -> RunManifest | None:
         """The crawler's RunManifest, if the extension is enabled."""
-        extensions = getattr(crawler, "_extensions", None)
-        for extension in extensions.middlewares if extensions else ():
-            if isinstance(extension, cls):
-                return extension
-        return None
+        return enabled_extension(crawler, cls)
 
     # ------------------------------------------------------------------------------------------- run start
     def begin(self, spider: Spider) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from charset_normalizer import from_bytes
@@ -34,6 +36,7 @@ from newscrawl.reliability.targets import parse_ip
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.robotstxt import RobotParser
+    from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
@@ -288,18 +291,25 @@ class DropAccountingMiddleware:
         _inc(self.crawler, DROPPED + reason)
 
 
+@contextmanager
+def _counted_as_dropped(stats: StatsCollector | None, reason: str) -> Iterator[None]:
+    """A request Scrapy's own middleware gives up inside the block is counted under ``reason``."""
+    try:
+        yield
+    except IgnoreRequest:
+        if stats is not None:
+            stats.inc_value(DROPPED + reason)
+        raise
+
+
 class CountingHttpCompressionMiddleware(HttpCompressionMiddleware):
     """Scrapy's decompression with its size cap, counting the bodies (gzip bombs) it refuses."""
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        try:
+        with _counted_as_dropped(self.stats, "too_large"):
             return super().process_response(request, response)
-        except IgnoreRequest:
-            if self.stats is not None:
-                self.stats.inc_value(DROPPED + "too_large")
-            raise
 
 
 class CountingRedirectMiddleware(RedirectMiddleware):
@@ -308,12 +318,8 @@ class CountingRedirectMiddleware(RedirectMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        try:
+        with _counted_as_dropped(self.crawler.stats, "redirect_limit"):
             return super().process_response(request, response)
-        except IgnoreRequest:
-            if self.crawler.stats is not None:
-                self.crawler.stats.inc_value(DROPPED + "redirect_limit")
-            raise
 
 
 class CharsetRepairMiddleware:

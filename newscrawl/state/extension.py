@@ -14,6 +14,7 @@ from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
 
+from newscrawl.crawler_lookup import enabled_extension
 from newscrawl.export import signals as delivery_signals
 from newscrawl.export.addon import STORAGE as PART_FILE_STORAGE
 from newscrawl.export.files import FileDigest
@@ -104,11 +105,10 @@ class CrawlState:
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlState:
         """The crawler's CrawlState, for the middlewares and the pipeline; NotConfigured without it."""
-        extensions = getattr(crawler, "_extensions", None)
-        for extension in extensions.middlewares if extensions else ():
-            if isinstance(extension, cls):
-                return extension
-        raise NotConfigured("the CrawlState extension is not enabled (StateAddon)")
+        extension = enabled_extension(crawler, cls)
+        if extension is None:
+            raise NotConfigured("the CrawlState extension is not enabled (StateAddon)")
+        return extension
 
     def _feeds_deliver_json_lines_files(self) -> bool:
         """Whether articles reach a JSON Lines file through PartFileFeedStorage, which tells us when each file
