@@ -13,6 +13,7 @@ from newscrawl.extraction.document import main_container, squash, text_of, unesc
 from newscrawl.extraction.jsonld import JsonLdData, as_text, is_organisation, is_person, names_of
 from newscrawl.extraction.raw import Candidate, RawArticle
 from newscrawl.normalize.authors import split_authors
+from newscrawl.normalize.dates import opens_with_date_label
 
 T = TypeVar("T")
 
@@ -48,9 +49,20 @@ _DATELINE_ELEMENTS = etree.XPath(
     " or contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'publish')"
     " or contains(translate(@class, 'DATEPUBLISHTM', 'datepublishtm'), 'timestamp')]"
 )
+# Short fields of a fact box or meta line where a labelled date is printed.
+# The length test runs inside libxml2: most elements of a page are too long to be one and never reach Python.
+_LABELLED_FIELD_ELEMENTS = etree.XPath(
+    "(.//li | .//p | .//dd | .//td | .//span | .//div[not(*) or not(*[*])])"
+    "[string-length(normalize-space(.)) <= 80 and string-length(normalize-space(.)) >= 8]"
+)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.*)?$")
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?!\d)")
 _MAX_DATELINE_CHARS = 80
 _MAX_DATELINES = 3
+# Elements read after the headline when looking for an unlabelled dateline: it sits in the meta line under it.
+_DATELINE_WINDOW = 25
+_MAX_DATELINE_LEAD_CHARS = 30
+_MAX_DATELINE_WORDS = 12
 # The standfirst: the first block after the headline whose class names a lead, in the words CMSs use across
 # languages ("lead", "teaser", "intro", "standfirst", "chapo", "Vorspann", "perex"...), or a sub-headline
 # ("subtitle", "dek", "strapline"). Measured on the fundus set, the first one in page order is the lead.
@@ -91,6 +103,7 @@ _BREADCRUMB_LINKS = etree.XPath(
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 _DATE_IN_TEXT = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]{3,}\.? \d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 )
 _MODIFIED_HINT = re.compile(r"updat|modif|aktualisiert|geändert|actualiz|mis à jour", re.IGNORECASE)
 
@@ -479,7 +492,8 @@ def _untruncated(heading: etree._Element, description: str) -> str | None:
 def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
     for href in _LINK_CANONICAL(tree):
         add_candidate(raw.canonical, squash(href), "dom")
-    headings = _H1_IN_ARTICLE(tree) or _H1(tree)
+    # An empty h1 is a logo's wrapper, not the headline.
+    headings = [h for h in _H1_IN_ARTICLE(tree) if text_of(h)] or [h for h in _H1(tree) if text_of(h)]
     for heading in headings[:1]:
         add_candidate(raw.title, text_of(heading), "dom")
     for title in _TITLE(tree)[:1]:
@@ -506,31 +520,91 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
             name = str(attribute.attrname).lower()
             target = raw.modified if _MODIFIED_HINT.search(name) else raw.published
             add_candidate(target, value, "dom")
-    if raw.published:
-        # Printed datelines are a fallback for pages without machine-readable dates: they cost a
-        # natural-language date parse each, and structured values already say the same thing.
-        return _fill_breadcrumbs(raw, tree)
+    if not any(_CLOCK.search(candidate.value) for candidate in raw.published):
+        _fill_printed_dates(raw, tree, headings[0] if headings else None)
+    _fill_breadcrumbs(raw, tree)
+
+
+def _fill_printed_dates(raw: RawArticle, tree: etree._Element, heading: etree._Element | None) -> None:
+    """Datelines as printed, for pages whose machine-readable dates give no time of day, or none at all.
+
+    They cost a natural-language date parse each, so pages with a timed structured date skip them. They
+    rank after the structured candidates: where those give a day, a printed time on that same day refines
+    it (``choose_dates``); a printed dateline on another day does not displace them.
+    """
     # The story's own container first: teasers elsewhere on the page carry other dates.
     container = main_container(tree)
     scope = tree if container is None else container
     found: list[tuple[etree._Element, str]] = []
     for element in _DATELINE_ELEMENTS(scope):
-        if element.tag in ("script", "style", "body", "html"):
+        if element.tag in ("script", "style", "body", "html") or _in_link(element):
             continue
-        if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
-            continue  # a date inside a link is a teaser's date, not the story's
         text = text_of(element)
         if text and len(text) <= _MAX_DATELINE_CHARS and _DATE_IN_TEXT.search(text):
             found.append((element, text))
-    if len(found) > 1 and headings:
+    if not found:
+        found = _labelled_dates(scope) or _clocked_lines_after(heading)
+    if len(found) > 1 and heading is not None:
         # The story's dateline is printed by its headline; dates further away belong to related items.
         position = {element: index for index, element in enumerate(tree.iter())}
-        anchor = position.get(headings[0], 0)
+        anchor = position.get(heading, 0)
         found.sort(key=lambda item: abs(position.get(item[0], 0) - anchor))
     for element, text in found[:_MAX_DATELINES]:
         target = raw.modified if _MODIFIED_HINT.search(f"{element.get('class')} {text}") else raw.published
         add_candidate(target, text, "dom")
-    _fill_breadcrumbs(raw, tree)
+
+
+def _in_link(element: etree._Element) -> bool:
+    """A date inside a link is a teaser's date, not the story's."""
+    return any(ancestor.tag == "a" for ancestor in element.iterancestors())
+
+
+def _labelled_dates(scope: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Fact-box fields that name their date ("Datum 28.04.2023", "Published: 3 March 2024")."""
+    found = []
+    for element in _LABELLED_FIELD_ELEMENTS(scope):
+        text = text_of(element)
+        if (
+            text
+            and len(text) <= _MAX_DATELINE_CHARS
+            and opens_with_date_label(text)
+            and _DATE_IN_TEXT.search(text)
+            and not _in_link(element)
+            and not any(_DATE_IN_TEXT.search(text_of(link)) for link in element.iter("a"))
+        ):
+            found.append((element, text))
+    return found
+
+
+def _clocked_lines_after(heading: etree._Element | None) -> list[tuple[etree._Element, str]]:
+    """The first short line after the headline that prints a date with a time of day, whatever its class:
+    "2024年04月24日23:52 | Source" in an unnamed div is as much a dateline as a ``class="date"`` one."""
+    if heading is None:
+        return []
+    for element in _after(heading, _DATELINE_WINDOW):
+        if element.tag in _NOT_STORY_TAGS or element.tag in ("script", "style"):
+            continue
+        text = text_of(element)
+        if (
+            text
+            and len(text) <= _MAX_DATELINE_CHARS
+            and _CLOCK.search(text)
+            and _reads_as_dateline(text)
+            and not _in_link(element)
+        ):
+            return [(element, text)]
+    return []
+
+
+def _reads_as_dateline(text: str) -> bool:
+    """A line led by its date, not a sentence that mentions one ("Am 28.04.2023 um 14:00 begann...")."""
+    date = _DATE_IN_TEXT.search(text)
+    return (
+        date is not None
+        and date.start() <= _MAX_DATELINE_LEAD_CHARS
+        and not text.endswith((".", "!", "?", "。"))
+        and len(text.split()) <= _MAX_DATELINE_WORDS
+    )
 
 
 def _fill_breadcrumbs(raw: RawArticle, tree: etree._Element) -> None:

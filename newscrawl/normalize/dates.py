@@ -76,18 +76,27 @@ _RFC2822 = re.compile(r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d
 
 # --- text paths ---
 
+_LABEL_QUALIFIER = r"(?:(?:first|last|originally|zuletzt|laatst|dernière)\s+)?"
+# Words that name a date as the publication or update date, in the languages of the registry's sites.
+_DATE_LABEL_WORDS = (
+    r"published|updated|modified|posted|created|released|dated?|last\s+updated|"
+    r"aktualisiert|veröffentlicht|erschienen|erstellt|geändert|stand|datum|publié|publiée|mis\s+à\s+jour|"
+    r"mise\s+à\s+jour|modifié|publicado|publicada|actualizado|actualizada|modificado|atualizado|atualizada|"
+    r"pubblicato|aggiornato|gepubliceerd|bijgewerkt|gewijzigd|opublikowano|zaktualizowano|aktualizacja|"
+    r"publikováno|aktualizováno|publicerad|publicerat|uppdaterad|uppdaterat|publiceret|opdateret|publisert|"
+    r"oppdatert|julkaistu|päivitetty|опубликовано|обновлено|yayınlanma|güncelleme"
+)
+_LABEL_PREPOSITION = r"(?:\s+(?:on|am|le|el|il|op|den|at|à|de|em|in|i|kl\.?)\b)?"
 # Words that introduce a date in bylines: they defeat dateparser, so they go first (repeatedly).
 _LEADING_LABEL = re.compile(
-    r"^(?:(?:first|last|originally|zuletzt|laatst|dernière)\s+)?"
-    r"(?:published|updated|modified|posted|created|released|dated?|time|last\s+updated|"
-    r"aktualisiert|veröffentlicht|erstellt|geändert|stand|datum|publié|publiée|mis\s+à\s+jour|mise\s+à\s+jour|"
-    r"modifié|publicado|publicada|actualizado|actualizada|modificado|atualizado|atualizada|pubblicato|"
-    r"aggiornato|gepubliceerd|bijgewerkt|gewijzigd|opublikowano|zaktualizowano|aktualizacja|publikováno|"
-    r"aktualizováno|publicerad|publicerat|uppdaterad|uppdaterat|publiceret|opdateret|publisert|oppdatert|"
-    r"julkaistu|päivitetty|опубликовано|обновлено|yayınlanma|güncelleme|on|am|le|el|op|den)"
-    r"(?:\s+(?:on|am|le|el|il|op|den|at|à|de|em|in|i|kl\.?)\b)?"
+    rf"^{_LABEL_QUALIFIER}(?:{_DATE_LABEL_WORDS}|time|on|am|le|el|op|den){_LABEL_PREPOSITION}"
     r"(?:\s*[:：]\s*|\s+|(?=\d))",
     re.IGNORECASE,
+)
+# A printed field that opens with a date label ("Datum 28.04.2023", "Published: 3 March 2024"); stricter than
+# _LEADING_LABEL, which also strips prepositions ("am", "le") that open ordinary sentences too.
+_OPENING_DATE_LABEL = re.compile(
+    rf"^{_LABEL_QUALIFIER}(?:{_DATE_LABEL_WORDS}){_LABEL_PREPOSITION}(?:\s*[:：]\s*|\s+)(?=\S)", re.IGNORECASE
 )
 # "Published 20 March ... Updated 21 March": a published string keeps its first part only.
 _LATER_SECTION = re.compile(
@@ -426,6 +435,11 @@ def _strip_labels(s: str) -> str:
             break
         s = stripped
     return s
+
+
+def opens_with_date_label(text: str) -> bool:
+    """Whether a printed text opens with a word naming it a publication or update date ("Datum", "Published:")."""
+    return _OPENING_DATE_LABEL.match(text) is not None
 
 
 def _prepare(s: str) -> str:
