@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 from newscrawl.extraction.document import main_container, squash, text_of, unescape
 from newscrawl.extraction.jsonld import JsonLdData, as_text, is_organisation, is_person, names_of
 from newscrawl.extraction.raw import Candidate, RawArticle
-from newscrawl.normalize.authors import split_authors
+from newscrawl.normalize.authors import opens_with_author_label, split_authors
 from newscrawl.normalize.dates import opens_with_date_label
 
 T = TypeVar("T")
@@ -97,10 +97,17 @@ _MAX_BYLINE_CHARS = 120
 _NOT_BYLINE_CLASS = re.compile(r"comment|avatar|image|photo|bio\b|follow", re.IGNORECASE)
 _NOT_STORY_TAGS = frozenset({"aside", "footer", "nav", "a"})
 _MAX_BYLINES = 4
+_MAX_LABELLED_BYLINE_WORDS = 10
 _BREADCRUMB_LINKS = etree.XPath(
     "//*[contains(@class, 'breadcrumb') or @aria-label='breadcrumb' or @aria-label='Breadcrumb']//a"
 )
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
+# The label of a Twitter card's byline field, in the languages WordPress SEO plugins are translated to.
+_WRITTEN_BY = re.compile(
+    r"^\s*(?:written by|geschrieben von|verfasst von|escrito por|écrit par|scritto da|geschreven door"
+    r"|napisane przez|skrivet av|skrevet af|skrevet av|kirjoittanut|autor|autorin|author|auteur|autore)\s*$",
+    re.IGNORECASE,
+)
 _DATE_IN_TEXT = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]{3,}\.? \d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -377,6 +384,7 @@ def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
     for key in _META_AUTHORS:
         names = [v for v in metas.get(key, ()) if not v.startswith(("http://", "https://"))]
         add_candidate(raw.authors, names, _source_of_meta(key))
+    add_candidate(raw.authors, _written_by(metas), "meta")
     for key in _META_TAGS:
         add_candidate(raw.tags, _split_keywords(metas.get(key, ())), _source_of_meta(key))
     for value in metas.get("og:url", ()):
@@ -384,6 +392,19 @@ def fill_meta(raw: RawArticle, metas: dict[str, list[str]]) -> None:
     tier = (metas.get("article:content_tier") or [""])[0].lower()
     if tier in ("locked", "metered", "free"):
         add_candidate(raw.paywall, tier != "free", "opengraph")
+
+
+def _written_by(metas: dict[str, list[str]]) -> list[str]:
+    """The byline WordPress SEO plugins print as a Twitter card label/data pair ("twitter:label1" =
+    "Written by", "twitter:data1" = the name) or as one key ("twitter:misc:Written by")."""
+    names: list[str] = []
+    for key, values in metas.items():
+        if key.startswith("twitter:misc:") and _WRITTEN_BY.match(key.removeprefix("twitter:misc:")):
+            names.extend(values)
+    for index in range(1, 5):
+        if any(_WRITTEN_BY.match(label) for label in metas.get(f"twitter:label{index}", ())):
+            names.extend(metas.get(f"twitter:data{index}", ()))
+    return list(dict.fromkeys(names))
 
 
 def _credits_a_person(raw: RawArticle) -> bool:
@@ -414,6 +435,32 @@ def _dom_bylines(tree: etree._Element, heading: etree._Element | None) -> list[s
         if len(bylines) >= _MAX_BYLINES:
             break
     return bylines
+
+
+def _labelled_bylines(tree: etree._Element, heading: etree._Element | None) -> list[str]:
+    """Bylines without a class to find them by, found by their label instead: "By Jane Doe" under the
+    headline, "Autorin/Autor Roman G." in a fact box. The one nearest the headline, as for dates."""
+    container = main_container(tree)
+    found = [
+        element
+        for element in _LABELLED_FIELD_ELEMENTS(tree if container is None else container)
+        if _reads_as_byline(text_of(element))
+        and not any(ancestor.tag in _NOT_STORY_TAGS for ancestor in element.iterancestors())
+    ]
+    if len(found) > 1 and heading is not None:
+        position = {element: index for index, element in enumerate(tree.iter())}
+        anchor = position.get(heading, 0)
+        found.sort(key=lambda element: abs(position.get(element, 0) - anchor))
+    return [text_of(found[0])] if found else []
+
+
+def _reads_as_byline(text: str) -> bool:
+    return (
+        opens_with_author_label(text)
+        and len(text) <= _MAX_BYLINE_CHARS
+        and len(text.split()) <= _MAX_LABELLED_BYLINE_WORDS
+        and not text.endswith((".", "!", "?", "。"))
+    )
 
 
 def _after(start: etree._Element, limit: int) -> Iterable[etree._Element]:
@@ -508,7 +555,8 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
     if not _credits_a_person(raw):
         # Byline elements are a fallback for pages that name no person in their metadata (none, or only
         # the outlet itself): the search costs 2 ms a page.
-        add_candidate(raw.authors, _dom_bylines(tree, headings[0] if headings else None), "dom")
+        heading = headings[0] if headings else None
+        add_candidate(raw.authors, _dom_bylines(tree, heading) or _labelled_bylines(tree, heading), "dom")
     for element in _TIME_DATETIME(tree):
         value = squash(element.get("datetime"))
         hints = " ".join(filter(None, (element.get("class"), element.get("itemprop"), text_of(element))))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from newscrawl.normalize.text import clean_text, fold_for_compare
 
-__all__ = ["clean_authors", "split_authors"]
+__all__ = ["clean_authors", "opens_with_author_label", "split_authors"]
 
 MAX_NAME_WORDS = 6
 """A longer segment is a sentence that leaked into the byline, not a name."""
@@ -43,11 +43,19 @@ _PREFIX = re.compile(
     r"|bron|kilde|källa)\s*[:：]\s*",
     re.IGNORECASE,
 )
+# A printed field that opens by naming its author ("Autorin/Autor Roman G.", "Text: A. B.", "By Jane Doe"),
+# followed by a capital: "By the numbers" is a heading, not a byline.
+_OPENING_AUTHOR_LABEL = re.compile(
+    r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteure?s?|autore|autori|text|texte|texto|testo"
+    r"|tekst|(?:written|reported)\s+by|by|von|por|par|door|av|af)\s*[:：]?\s+(?=\S)",
+    re.IGNORECASE,
+)
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|i|och|og|ja|with|mit|avec|con|com|met|oraz|и)\s+")
 _BARE_LABEL = re.compile(
     r"^(?:by|von|por|par|door|av|af|di|da|de|text|autor|autorin|author|auteur|from)$", re.IGNORECASE
 )
 _DOMAIN_LIKE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)+$")
+_SIGNED_WITH_ADDRESS = re.compile(r"[(\[]\s*(?:https?://|www\.)[^\s()\[\]]+\s*[)\]]", re.IGNORECASE)
 MAX_NAME_CHARS = 80
 _ITALIAN_BY = re.compile(r"^(?:di|da)\s+(?=\S+\s+\S)", re.IGNORECASE)
 # Credits of something other than the text: dropped whole.
@@ -209,6 +217,8 @@ def split_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> tupl
         if not byline or not isinstance(byline, str):
             continue
         after_name = False
+        # "Deutsche Welle (www.dw.com)": a byline signed with a web address is a publisher's, not a person's.
+        signed_by_website = _SIGNED_WITH_ADDRESS.search(byline) is not None
         for segment in _segments(clean_text(byline)):
             if _NOT_AUTHOR_LABEL.match(segment.strip()):
                 continue
@@ -217,7 +227,7 @@ def split_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> tupl
                 continue
             if _BARE_LABEL.match(name) or _looks_like_prose(name) or fold_for_compare(name) in _FILLER:
                 continue
-            is_organisation = _is_organisation(name, site_keys)
+            is_organisation = signed_by_website or _is_organisation(name, site_keys)
             if after_name and not is_organisation and " " not in name and name[:1].isupper():
                 continue
             after_name = is_organisation or " " in name
@@ -227,6 +237,12 @@ def split_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> tupl
             seen.add(key)
             (organisations if is_organisation else people).append(name)
     return people, organisations
+
+
+def opens_with_author_label(text: str) -> bool:
+    """Whether a printed text opens with a word naming who wrote it, then a capitalised name."""
+    match = _OPENING_AUTHOR_LABEL.match(text)
+    return match is not None and text[match.end()].isupper()
 
 
 def clean_authors(raw: Sequence[str], *, site_names: Sequence[str] = ()) -> list[str]:

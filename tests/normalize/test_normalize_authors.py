@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from normalize_tables import read_table
 
-from newscrawl.normalize.authors import clean_authors
+from newscrawl.normalize.authors import clean_authors, opens_with_author_label, split_authors
 
 BYLINE_ROWS = read_table("bylines.tsv", 3)
 
@@ -56,3 +56,26 @@ def test_hostile_input_never_crashes(hostile: list[str]) -> None:
 
 def test_a_long_sentence_is_not_a_name() -> None:
     assert clean_authors(["This article was produced with the support of a foundation grant programme"]) == []
+
+
+def test_a_byline_signed_with_a_web_address_is_the_publishers() -> None:
+    assert split_authors(["Deutsche Welle (www.dw.com)"]) == ([], ["Deutsche Welle"])
+    assert clean_authors(["Example Radio (https://radio.example.org)", "Jane Doe"]) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("text", "is_byline"),
+    [
+        ("Autorin/Autor Roman Goncharenko", True),
+        ("By Jane Doe", True),
+        ("Text: Anna Berg", True),
+        ("Por Juan Pérez", True),
+        ("Par Élise Dupont", True),
+        ("By the numbers", False),
+        ("by jane doe", False),
+        ("Byron Smith", False),
+        ("Bylines", False),
+    ],
+)
+def test_a_printed_field_opening_with_an_author_label(text: str, is_byline: bool) -> None:
+    assert opens_with_author_label(text) is is_byline
