@@ -5,6 +5,8 @@ from __future__ import annotations
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+# `scrapy crawlsites`: many sites in one process, each its own `news` crawl.
+COMMANDS_MODULE = "newscrawl.commands"
 
 # --- newscrawl's own settings (documented in README, "Settings") --------------------------------------------
 # Where JSON Lines go: one file per site and run, <dir>/<site>/<site>-<run start>.jsonl.

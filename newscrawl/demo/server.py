@@ -203,25 +203,29 @@ class DemoServer:
     'http://127.0.0.1:40123'
     """
 
-    def __init__(self, port: int = 0, root: Path = SITE_DIR) -> None:
+    def __init__(self, port: int = 0, root: Path = SITE_DIR, host_name: str = LOOPBACK_HOST) -> None:
         self.port = port
         self.root = root
+        # The name the site's links use. It always binds 127.0.0.1; "localhost" makes a second, distinct
+        # site on the same address (a multi-site crawl in the tests).
+        self.host_name = host_name
         self._httpd: _DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``, the port being the one actually bound (port 0 picks a free one)."""
+        """``http://127.0.0.1:PORT`` (or the ``host_name`` given), the port being the one actually bound (port 0
+        picks a free one)."""
         if self._httpd is None:
             raise RuntimeError("DemoServer is not running; use it as a context manager or call start()")
-        return f"http://{LOOPBACK_HOST}:{self._httpd.server_address[1]}"
+        return f"http://{self.host_name}:{self._httpd.server_address[1]}"
 
     def start(self) -> DemoServer:
         """Bind the port and start serving in a daemon thread."""
         if self._httpd is not None:
             return self
         httpd = _DemoHTTPServer((LOOPBACK_HOST, self.port), _DemoRequestHandler)
-        httpd.site = DemoSite(f"http://{LOOPBACK_HOST}:{httpd.server_address[1]}", self.root)
+        httpd.site = DemoSite(f"http://{self.host_name}:{httpd.server_address[1]}", self.root)
         httpd.requested = []
         httpd.log_lock = threading.Lock()
         self._httpd = httpd

@@ -36,7 +36,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         return 2
     for crawl, count in pushed.items():
         print(f"{crawl}\t{count} seed requests queued; run workers with: "
-              f"scrapy crawl news -a site=... -s NEWSCRAWL_REDIS_URL={args.redis}")
+              f"scrapy crawl news -a site=... (or scrapy crawlsites SITE ...) -s NEWSCRAWL_REDIS_URL={args.redis}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import BaseSettings
+from scrapy.utils.log import SpiderLoggerAdapter
 
 from newscrawl.budget import BudgetExceeded, time_limit
 from newscrawl.discovery import (
@@ -127,6 +129,13 @@ class NewsSpider(scrapy.Spider):
         self._seen_sitemaps: set[str] = set()
         # Hosts whose robots.txt Sitemap lines are awaited from Scrapy's RobotsTxtMiddleware.
         self._robots_sitemap_hosts: set[str] = set()
+
+    @property
+    def logger(self) -> SpiderLoggerAdapter:
+        # "[news.<site>]" on each line: `scrapy crawlsites` interleaves the lines of many sites in one log.
+        site = getattr(self, "site_id", None)  # unset until __init__ has read the site
+        name = f"{self.name}.{site}" if site else self.name
+        return SpiderLoggerAdapter(logging.getLogger(name), {"spider": self})
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:

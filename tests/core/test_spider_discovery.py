@@ -59,3 +59,11 @@ def test_a_feed_yields_one_article_request_per_item_with_its_hints(crawler: Craw
     requests = list(_spider(crawler).parse_feed(XmlResponse(f"{SITE}feed/", body=body)))
     assert requests and all(request.meta["newscrawl_entry"].source == "feed" for request in requests)
     assert _stat(crawler, "newscrawl/discovery/feeds") == 1
+
+
+def test_log_lines_name_the_site(crawler: Crawler, caplog: pytest.LogCaptureFixture) -> None:
+    # `scrapy crawlsites` runs many sites in one process: each line must say which site it is about.
+    response = TextResponse(f"{SITE}broken.xml", body=b"   ", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        list(_spider(crawler).parse_sitemap(response))
+    assert [record.name for record in caplog.records] == ["news.example.com"]

@@ -107,6 +107,19 @@ def _no_worker_outlives_its_test() -> Iterator[None]:
 
 def start_worker(redis_url: str, url: str, output_dir: Path, worker_id: str,
                  extra: Sequence[str] = ()) -> Worker:
+    """A `scrapy crawl news` worker of the crawl of ``url``'s site."""
+    return _start([str(SCRAPY), "crawl", "news", "-a", f"url={url}"], redis_url, output_dir, worker_id, extra)
+
+
+def start_multisite_worker(redis_url: str, urls: Sequence[str], output_dir: Path, worker_id: str) -> Worker:
+    """One `scrapy crawlsites` process: a worker of the crawl of every site of ``urls``."""
+    command = [str(SCRAPY), "crawlsites"]
+    for url in urls:
+        command += ["--url", url]
+    return _start(command, redis_url, output_dir, worker_id, ())
+
+
+def _start(command: list[str], redis_url: str, output_dir: Path, worker_id: str, extra: Sequence[str]) -> Worker:
     log = output_dir / f"{worker_id}.log"
     settings = {
         "NEWSCRAWL_REDIS_URL": redis_url,
@@ -119,7 +132,6 @@ def start_worker(redis_url: str, url: str, output_dir: Path, worker_id: str,
         "TELNETCONSOLE_ENABLED": "false",
         "LOG_LEVEL": "INFO",
     }
-    command = [str(SCRAPY), "crawl", "news", "-a", f"url={url}"]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     command += list(extra)
