@@ -323,11 +323,14 @@ class CountingRedirectMiddleware(RedirectMiddleware):
 
 
 class CharsetRepairMiddleware:
-    """Re-decodes HTML whose declared charset is wrong (a Latin-1 page with a UTF-8 meta).
+    """Re-decodes HTML whose declared charset is wrong (a Latin-1 page with a UTF-8 meta; a Shift_JIS page
+    the server labels ISO-8859-1).
 
     Pages that declare nothing are left to Scrapy, which already detects their encoding. A declared charset is
     overruled only when most non-ASCII characters fail to decode with it: one stray byte in a UTF-8 page keeps
-    the page UTF-8.
+    the page UTF-8. A Latin-1 label decodes any bytes without failing, so it gets one more check: it is what
+    servers send by default (HTTP/1.1's old default), and a page whose own ``<meta>`` names another charset
+    that decodes it cleanly is in that charset.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -341,11 +344,15 @@ class CharsetRepairMiddleware:
         if not isinstance(response, HtmlResponse) or read_bom(response.body)[0]:
             return response
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        declared = http_content_type_encoding(content_type) or html_body_declared_encoding(response.body)
+        labelled = http_content_type_encoding(content_type)
+        in_page = html_body_declared_encoding(response.body)
+        declared = labelled or in_page
         if not declared:
             return response
         codec = resolve_encoding(declared) or declared
         better = repaired_encoding(response.body, codec)
+        if better is None and labelled and in_page:
+            better = page_charset_over_default_label(response.body, codec, in_page)
         if better is None:
             return response
         _inc(self.crawler, "newscrawl/repaired/charset")
@@ -375,6 +382,23 @@ _WEB_ENCODINGS = [
     "big5",
     "euc_kr",
 ]
+
+
+# What a server labels a page with when nobody configured a charset (resolve_encoding maps them to cp1252).
+_DEFAULT_LABELS = frozenset({"cp1252", "latin_1", "iso8859_1"})
+
+
+def page_charset_over_default_label(body: bytes, labelled: str, in_page: str) -> str | None:
+    """The page's own ``<meta>`` charset where the server's label is the Latin-1 default and the meta's
+    charset decodes the page without one error; else ``None``."""
+    page_codec = resolve_encoding(in_page)
+    if labelled not in _DEFAULT_LABELS or page_codec is None or page_codec in _DEFAULT_LABELS or body.isascii():
+        return None
+    try:
+        body.decode(page_codec)
+    except UnicodeDecodeError:
+        return None
+    return page_codec
 
 
 def repaired_encoding(body: bytes, declared: str) -> str | None:

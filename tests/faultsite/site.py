@@ -215,6 +215,12 @@ def fault_routes(base: str, offsite_base: str) -> dict[str, Handler]:
         f"{A}latin1-utf8-meta.html": respond(
             encoded_article("latin1-utf8-meta", FRENCH, "latin-1", "utf-8"), content_type="text/html"
         ),
+        # The server's default label (ISO-8859-1) on a UTF-8 page that says so in its own meta: every byte
+        # decodes as Latin-1 ("cafÃ©"), so no decoding error gives it away.
+        f"{A}utf8-latin1-header.html": respond(
+            encoded_article("utf8-latin1-header", FRENCH, "utf-8", "utf-8"),
+            content_type="text/html; charset=ISO-8859-1",
+        ),
         f"{A}malformed.html": respond(
             "<html><head><title>Malformed page</title><body><div><p>Marker malformed. "
             + WORDS

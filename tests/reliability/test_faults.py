@@ -93,7 +93,12 @@ def test_binary_served_as_html_makes_no_record(fault_crawl: Crawl) -> None:
 
 @pytest.mark.parametrize(
     ("slug", "words"),
-    [("cyrillic", "Городской совет"), ("japanese", "市議会"), ("latin1-utf8-meta", "Le café de la Mairie")],
+    [
+        ("cyrillic", "Городской совет"),
+        ("japanese", "市議会"),
+        ("latin1-utf8-meta", "Le café de la Mairie"),
+        ("utf8-latin1-header", "Le café de la Mairie"),
+    ],
 )
 def test_wrong_or_missing_charsets_are_decoded_right(fault_crawl: Crawl, slug: str, words: str) -> None:
     result, _, _ = fault_crawl

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newscrawl.reliability.middlewares import nesting_depth, repaired_encoding
+from newscrawl.reliability.middlewares import nesting_depth, page_charset_over_default_label, repaired_encoding
 from newscrawl.reliability.pacing import retry_after_seconds
 
 NOW = datetime(2024, 3, 5, 10, 0, 0, tzinfo=UTC)
@@ -58,6 +58,31 @@ def test_a_latin1_page_declaring_utf8_is_re_decoded() -> None:
 def test_one_stray_byte_does_not_overrule_a_true_utf8_declaration() -> None:
     body = ("<p>" + "Grüße aus Köln, schöne Straße. " * 20 + "</p>").encode("utf-8") + b"\xff"
     assert repaired_encoding(body, "utf-8") is None
+
+
+JAPANESE_TEXT = "市議会は火曜日に予算を可決した。" * 20
+JAPANESE_PAGE = f"<html><head><meta charset='shift_jis'></head><body>{JAPANESE_TEXT}".encode("shift_jis")
+
+
+def test_a_page_meta_charset_overrules_the_servers_latin1_default_when_it_decodes_the_page() -> None:
+    assert page_charset_over_default_label(JAPANESE_PAGE, "cp1252", "shift_jis") == "cp932"
+    french = "<meta charset='utf-8'><p>Le café était fermé.</p>".encode()
+    assert page_charset_over_default_label(french, "cp1252", "utf-8") == "utf-8"
+
+
+@pytest.mark.parametrize(
+    ("body", "labelled", "in_page"),
+    [
+        # A label the server was configured with is not a default: the first check alone judges it.
+        (JAPANESE_PAGE, "utf-8", "shift_jis"),
+        # The meta is the one that is wrong: the page really is Latin-1.
+        ("<meta charset='utf-8'><p>Le café était fermé.</p>".encode("latin-1"), "cp1252", "utf-8"),
+        # Nothing to decode differently.
+        (b"<meta charset='shift_jis'><p>plain ASCII</p>", "cp1252", "shift_jis"),
+    ],
+)
+def test_the_latin1_default_stands_otherwise(body: bytes, labelled: str, in_page: str) -> None:
+    assert page_charset_over_default_label(body, labelled, in_page) is None
 
 
 def test_a_correct_declaration_is_left_alone() -> None:
