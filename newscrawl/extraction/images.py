@@ -13,6 +13,7 @@ from newscrawl.extraction.document import main_container, squash, text_of
 from newscrawl.extraction.jsonld import JsonLdData, as_text, names_of
 from newscrawl.extraction.raw import RawImage
 from newscrawl.hints import EntryHints
+from newscrawl.normalize.urls import same_site
 
 # AMP pages print <amp-img> where others print <img>.
 _FIGURE_IMAGES = etree.XPath("//figure//img | //figure//amp-img")
@@ -68,6 +69,7 @@ _MIN_SIDE = 100  # pixels; smaller images are icons, buttons or tracking pixels
 # A file name this long is specific enough to identify one picture across its renditions
 # (".../w1240/16x9/harbour-at-dawn.jpg.webp" and ".../facebook_teaser/harbour-at-dawn.jpg").
 _MIN_IDENTIFYING_STEM = 12
+_IMAGE_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".tif", ".tiff", ".bmp")
 _RENDITION_SOURCES = frozenset({"dom"})
 
 
@@ -276,6 +278,26 @@ def _caption_and_credit(image: HtmlElement) -> tuple[str | None, str | None]:
     return caption_text or None, credit_text or None
 
 
+def _links_to_another_page(image: HtmlElement, url: str, page_url: str) -> bool:
+    """A picture that links to another page of the same site is that page's teaser (related stories, "more
+    on this"), unless it has a caption of its own (checked by the caller). Not teasers: a link to the picture
+    (click to enlarge) or to its own viewer page (named after the picture's file), to this page, or off the
+    site (a product shop, a source).
+    """
+    for depth, ancestor in enumerate(image.iterancestors()):
+        if depth >= _MAX_CAPTION_DEPTH:
+            return False
+        if ancestor.tag != "a":
+            continue
+        target = absolute_url(page_url, ancestor.get("href"))
+        if target is None or target.split("#", 1)[0] == page_url.split("#", 1)[0] or not same_site(target, page_url):
+            return False
+        path = urlsplit(target).path.lower()
+        stem = urlsplit(url).path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+        return not path.endswith(_IMAGE_FILE_SUFFIXES) and not (len(stem) >= _MIN_IDENTIFYING_STEM and stem in path)
+    return False
+
+
 def _is_furniture(image: HtmlElement, url: str, alt: str | None) -> bool:
     path = url.split("?", 1)[0]
     names = f"{image.get('class') or ''} {image.get('id') or ''}"
@@ -305,6 +327,9 @@ def dom_images(tree: HtmlElement, base_url: str, story: HtmlElement | None = Non
         if _is_furniture(image, url, alt):
             continue
         caption, credit = _caption_and_credit(image)
+        if caption is None and credit is None and _links_to_another_page(image, url, base_url):
+            # A captioned picture is the article's own, wherever it links (a gallery, its attachment page).
+            continue
         if caption is None and credit is None:
             # Without a printed caption the title attribute often carries it ("Caption | Photo: X").
             caption = squash(image.get("title")) or None

@@ -107,3 +107,31 @@ def test_amp_images_layout_captions_and_title_captions() -> None:
         ),
         ("https://img.example.com/storm/volunteers-sandbags-c.jpg", "Volunteers fill sandbags", "Ann Lee", False),
     ]
+
+
+def test_a_picture_linking_to_another_story_of_the_site_is_a_teaser_not_an_image_of_this_one() -> None:
+    paragraph = "<p>" + "The council voted on the budget on Tuesday after a long debate. " * 5 + "</p>"
+
+    def picture(href: str, name: str) -> str:
+        return f"<a href='{href}'><img src='/img/{name}.jpg' width='800' height='450'></a>{paragraph}"
+
+    html = (
+        "<html><head><title>Budget</title></head><body><article><h1>Council passes the budget</h1>"
+        + picture("/img/council-chamber-vote-full.jpg", "council-chamber-vote")  # click to enlarge
+        + picture("/photos/budget-documents-stack.html", "budget-documents-stack")  # its own viewer page
+        + picture("https://shop.example.org/calculator", "desk-calculator-product")  # off the site
+        + picture("/2024/05/01/other-story.html", "other-story-teaser-thumb")  # another story: a teaser
+        + picture("#top", "mayor-at-the-lectern")  # this page
+        # Captioned: the article's own picture, though it links to a gallery page.
+        + "<figure><a href='/gallery/7'><img src='/img/crowd-outside-hall.jpg' width='800' height='450'></a>"
+        "<figcaption>Residents outside the hall.</figcaption></figure>"
+        + "</article></body></html>"
+    )
+    images = extract_article(html, "https://news.example.com/2024/05/02/budget.html", fetched_at=FETCHED).images
+    assert [image.url.rsplit("/", 1)[-1] for image in images] == [
+        "council-chamber-vote.jpg",
+        "budget-documents-stack.jpg",
+        "desk-calculator-product.jpg",
+        "mayor-at-the-lectern.jpg",
+        "crowd-outside-hall.jpg",
+    ]
