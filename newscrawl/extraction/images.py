@@ -19,6 +19,7 @@ from newscrawl.normalize.urls import same_site
 _FIGURE_IMAGES = etree.XPath("//figure//img | //figure//amp-img")
 _IMAGES = etree.XPath(".//img | .//amp-img")
 _ALWAYS_CHROME = frozenset({"nav", "aside", "form", "button"})
+_CHROME_AROUND_ARTICLES = frozenset({"nav", "aside"})
 _MIN_WIDTH = re.compile(r"min-width:\s*(\d+)")
 _MAX_WIDTH = re.compile(r"max-width")
 _DESCRIPTOR = re.compile(r"^(\d+(?:\.\d+)?)[wxh]?$")
@@ -40,7 +41,9 @@ _LAZY_SRCSETS = ("srcset", "data-srcset", "data-lazy-srcset")
 # (not "placeholder": lazy loaders name real images so), and as words of the alt text.
 _FURNITURE_PATH = re.compile(
     r"logo|avatar|icon|sprite|pixel|spacer|blank\.|placeholder|gravatar|badge|emoji|banner|advert|doubleclick"
-    r"|tracking|/ads?/|[-_]ads?[-_./]|\b1x1\.|transparent\.|loader|spinner|/flags?/|headshot|mugshot",
+    r"|tracking|/ads?/|[-_]ads?[-_./]|\b1x1\.|transparent\.|loader|spinner|/flags?/|headshot|mugshot"
+    # Byline portraits, filed under the authors ("/img/autor/...", "/authors/jane-doe.jpg").
+    r"|/(?:authors?|autor(?:en|es)?|auteurs?|autori)/",
     re.IGNORECASE,
 )
 _FURNITURE_CLASS = re.compile(
@@ -69,6 +72,14 @@ _MIN_SIDE = 100  # pixels; smaller images are icons, buttons or tracking pixels
 # A file name this long is specific enough to identify one picture across its renditions
 # (".../w1240/16x9/harbour-at-dawn.jpg.webp" and ".../facebook_teaser/harbour-at-dawn.jpg").
 _MIN_IDENTIFYING_STEM = 12
+# Path parts image CDNs use for a rendition's size, crop or quality: "1200", "800x600", "w_1280,c_limit",
+# "q_80", "w1200"; and the same at the end of a file name: "photo-250x148", "putin~1920x1080", "photo@2x".
+_SIZE_FOLDER = re.compile(
+    r"^(?:\d{1,4}|\d{2,4}x\d{2,4}|[a-z]{1,2}_[a-z0-9:.]+(?:,[a-z]{1,2}_[a-z0-9:.]+)*|[wh]\d{2,4})$"
+)
+_SIZE_SUFFIX = re.compile(r"(?:[-_~]\d{2,4}x\d{2,4}|[-_]w\d{2,4}|@\dx)$")
+_MIN_SHAPE_STEM = 8
+_MIN_SHAPE_DIGITS = 5
 _IMAGE_FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".tif", ".tiff", ".bmp")
 _RENDITION_SOURCES = frozenset({"dom"})
 
@@ -178,17 +189,19 @@ def absolute_url(base_url: str, url: str | None) -> str | None:
 
 def _in_chrome(image: HtmlElement) -> bool:
     """Inside navigation, a sidebar or a form; a header/footer counts only outside the article,
-    since an article's own header holds its lead image."""
+    since an article's own header holds its lead image. An ``<article>`` inside a sidebar or navigation
+    is a teaser card there; a form above the article is the whole page's (ASP.NET wraps every page in one)."""
     in_header = False
+    in_article = False
     for ancestor in image.iterancestors():
         tag = ancestor.tag
-        if tag in _ALWAYS_CHROME:
+        if tag in _ALWAYS_CHROME and (not in_article or tag in _CHROME_AROUND_ARTICLES):
             return True
-        if tag in ("header", "footer"):
+        if tag in ("header", "footer") and not in_article:
             in_header = True
         elif tag in ("article", "main"):
-            return False
-    return in_header
+            in_article = True
+    return in_header and not in_article
 
 
 def _caption_element(container: HtmlElement, image: HtmlElement) -> HtmlElement | None:
@@ -365,7 +378,8 @@ def jsonld_images(data: JsonLdData, base_url: str) -> list[RawImage]:
 
 
 def _identities(url: str) -> set[str]:
-    """Keys under which two URLs are renditions of one picture: host + path, and a long file-name stem."""
+    """Keys under which two URLs are renditions of one picture: host + path, a long file-name stem, and the
+    path without the sizes and crops image CDNs write into it."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -374,7 +388,31 @@ def _identities(url: str) -> set[str]:
     stem = parts.path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
     if len(stem) >= _MIN_IDENTIFYING_STEM:
         keys.add("stem:" + stem)
+    shape = _without_sizes(parts.path.lower())
+    if shape is not None:
+        keys.add("shape:" + parts.netloc.lower() + shape)
     return keys
+
+
+def _is_resized(url: str) -> bool:
+    """Whether the URL names a size or crop of a picture ("photo-250x148.jpg", ".../w_320/photo.jpg") rather
+    than the picture. Bare numbers in folders are left out of this: they are dates as often as sizes."""
+    *folders, name = urlsplit(url).path.lower().split("/")
+    return _SIZE_SUFFIX.search(name.split(".", 1)[0]) is not None or any(
+        _SIZE_FOLDER.match(folder) and not folder.isdigit() for folder in folders
+    )
+
+
+def _without_sizes(path: str) -> str | None:
+    """``/images/1200/800/q_80/1072476.jpg`` and ``/images/960/540/1072476.webp`` both as ``/images/1072476``;
+    ``/uploads/2024/10/debate-250x148.jpg`` as ``/uploads/2024/10/debate``. None when what is left of the file
+    name is too generic to identify a picture ("image", "original")."""
+    *folders, name = path.split("/")
+    stem = _SIZE_SUFFIX.sub("", name.split(".", 1)[0])
+    if not (len(stem) >= _MIN_SHAPE_STEM or sum(char.isdigit() for char in stem) >= _MIN_SHAPE_DIGITS):
+        return None
+    kept = [folder for folder in folders if folder and not _SIZE_FOLDER.match(folder)]
+    return "/" + "/".join([*kept, stem])
 
 
 def merge_renditions(images: list[RawImage]) -> list[RawImage]:
@@ -396,6 +434,9 @@ def merge_renditions(images: list[RawImage]) -> list[RawImage]:
         kept = merged[position]
         if image.source in _RENDITION_SOURCES and kept.source not in _RENDITION_SOURCES:
             # The rendition the page displays wins, with the caption printed under it.
+            primary, secondary = image, kept
+        elif image.source == kept.source and _is_resized(kept.url) and not _is_resized(image.url):
+            # The page shows a thumbnail ("photo-250x148.jpg") and, further on, the picture itself.
             primary, secondary = image, kept
         else:
             primary, secondary = kept, image

@@ -135,3 +135,53 @@ def test_a_picture_linking_to_another_story_of_the_site_is_a_teaser_not_an_image
         "mayor-at-the-lectern.jpg",
         "crowd-outside-hall.jpg",
     ]
+
+
+def test_renditions_a_cdn_names_by_size_are_one_picture() -> None:
+    story = "<p>" + "Flood water reached the old town overnight and residents moved to higher ground. " * 5 + "</p>"
+    jsonld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Floods", "image": ['
+        '"https://img.example.com/images/1200/800/1072476.jpg", "https://img.example.com/images/1200/1200/1072476.jpg"]}'
+    )
+    html = (
+        f"<html><head><script type='application/ld+json'>{jsonld}</script></head><body><article><h1>Floods</h1>"
+        "<figure><img src='https://img.example.com/images/960/540/q_80/1072476.webp' width='960' height='540'>"
+        "<figcaption>The old town under water</figcaption></figure>" + story
+        + "<img src='https://news.example.com/uploads/2024/05/rescue-boat-crew-250x148.jpg' width='250' height='148'>"
+        + story
+        + "<img src='https://news.example.com/uploads/2024/05/rescue-boat-crew.jpg' width='1200' height='710'>"
+        + "<img src='https://img.example.com/images/960/540/q_80/1072477.webp' width='960' height='540'>"
+        + story + "</article></body></html>"
+    )
+    images = extract_article(html, "https://news.example.com/2024/05/02/floods.html", fetched_at=FETCHED).images
+    assert [(image.url, image.caption) for image in images] == [
+        ("https://img.example.com/images/960/540/q_80/1072476.webp", "The old town under water"),
+        # A thumbnail first, the picture itself further on: one record, the picture's URL in the thumbnail's place.
+        ("https://news.example.com/uploads/2024/05/rescue-boat-crew.jpg", None),
+        ("https://img.example.com/images/960/540/q_80/1072477.webp", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markup", "kept"),
+    [
+        # A teaser card: an <article> in the story's sidebar.
+        (
+            "<aside class='more'><article><img src='/img/other-story-photo.jpg' width='800' height='450'>"
+            "</article></aside>",
+            False,
+        ),
+        # A byline portrait, filed under the authors.
+        ("<p><img src='/img/autor/jane-doe-portrait.jpg' width='200' height='200'></p>", False),
+        # The whole page in one form (ASP.NET): the story's own picture stays.
+        ("<img src='/img/council-chamber-vote.jpg' width='800' height='450'>", True),
+    ],
+)
+def test_pictures_outside_the_story_are_not_its_images(markup: str, kept: bool) -> None:
+    story = "<p>" + "The council voted on the budget on Tuesday after a long debate. " * 5 + "</p>"
+    html = (
+        f"<html><body><form><article><h1>Council passes the budget</h1>{story}{markup}{story}</article></form>"
+        "</body></html>"
+    )
+    images = extract_article(html, "https://news.example.com/2024/05/02/budget.html", fetched_at=FETCHED).images
+    assert bool(images) is kept
