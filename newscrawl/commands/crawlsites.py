@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 # Names reserved for testing and documentation (RFC 2606, RFC 6761): a site registered under one (the demo
 # site) exists only when served from another origin with -a base_url, so --all leaves it out.
 _RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".localhost")
+_NOT_STARTED = "not started"
+_FAILED = "failed"
 # Above the command line's: the runner merges its own settings (-s included) again into each crawler it runs.
 _PER_SITE_PRIORITY = SETTINGS_PRIORITIES["cmdline"] + 1
 
@@ -40,8 +42,10 @@ class Target:
 
 @dataclass
 class SiteOutcome:
+    """How one site's crawl ended, for the run's closing summary."""
+
     site_id: str
-    finish_reason: str = "not started"
+    finish_reason: str = _NOT_STARTED
     articles: int = 0
     requests: int = 0
 
@@ -180,21 +184,25 @@ class SiteRunner:
         def next_site(task: asyncio.Task[None]) -> None:
             outcome = self.outcomes[site_id]
             if not task.cancelled() and task.exception() is not None:
-                outcome.finish_reason = f"failed: {task.exception()}"
+                outcome.finish_reason = f"{_FAILED}: {task.exception()}"
             self._start_next()
 
         return next_site
 
     def report(self) -> int:
-        """Logs one line per site; 1 when any site failed or never started, else 0."""
+        """Logs one line per site; 1 when any site failed or never started, else 0.
+
+        A crawl that stopped on purpose (``closespider_timeout``, ``shutdown``) ran: its manifest says how
+        it ended, as it does for ``scrapy crawl``, which exits 0 then too.
+        """
         failed = 0
         for outcome in self.outcomes.values():
-            ok = outcome.finish_reason == "finished"
-            failed += not ok
+            ran = outcome.finish_reason != _NOT_STARTED and not outcome.finish_reason.startswith(_FAILED)
+            failed += not ran
             logger.log(
-                logging.INFO if ok else logging.ERROR,
+                logging.INFO if ran else logging.ERROR,
                 "site %s: %s, %d articles, %d requests",
                 outcome.site_id, outcome.finish_reason, outcome.articles, outcome.requests,
             )
-        logger.info("crawlsites: %d of %d sites finished", len(self.outcomes) - failed, len(self.outcomes))
+        logger.info("crawlsites: %d of %d sites ran", len(self.outcomes) - failed, len(self.outcomes))
         return 1 if failed else 0

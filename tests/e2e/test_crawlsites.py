@@ -73,7 +73,7 @@ def test_each_site_gets_its_own_files_manifest_and_articles(two_sites: tuple[Dem
         manifest = _manifest(tmp_path, site)
         assert manifest["finish_reason"] == "finished"
         assert f"site {site}: finished, {DEMO_ARTICLES} articles" in done.stderr
-    assert "crawlsites: 2 of 2 sites finished" in done.stderr
+    assert "crawlsites: 2 of 2 sites ran" in done.stderr
 
 
 def test_parallel_one_crawls_the_sites_one_after_the_other_each_with_its_own_jobdir(
@@ -105,7 +105,7 @@ def test_a_site_that_cannot_run_fails_alone(two_sites: tuple[DemoServer, DemoSer
     assert len(_records(tmp_path, "127.0.0.1")) == DEMO_ARTICLES
     assert second.requested_paths() == []
     assert "site localhost: failed: another run holds" in done.stderr
-    assert "crawlsites: 1 of 2 sites finished" in done.stderr
+    assert "crawlsites: 1 of 2 sites ran" in done.stderr
 
 
 def test_an_unknown_site_is_refused_before_anything_is_fetched(two_sites: tuple[DemoServer, DemoServer],
