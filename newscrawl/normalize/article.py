@@ -114,7 +114,8 @@ def normalize_article(
     no_title: tuple[str | None, str | None] = (None, None)
     title, source = _safe(lambda: _choose_title(raw.title, site_names, url), no_title, "title", url)
     record("title", source)
-    description, source = _first(raw.description, text_mod.clean_text, "description", url)
+    no_description: tuple[str | None, str | None] = (None, None)
+    description, source = _safe(lambda: _choose_description(raw), no_description, "description", url)
     record("description", source)
     authors, source = _choose_authors(raw.authors, site_names, url)
     record("authors", source)
@@ -318,6 +319,28 @@ def _choose_title(
     if sum(character in _TYPOGRAPHIC for character in printed[0]) or printed[1] == "dom":
         return printed[0], best_source
     return chosen, best_source
+
+
+def _choose_description(raw: RawArticle) -> tuple[str | None, str | None]:
+    """The first description, unless it is the lead picture's caption and another source gives a different
+    text: some CMSs fill the article's description field with the caption. (Others print the lead as the
+    picture's caption too; then every source says the same and the first stays.)"""
+    cleaned: list[tuple[str, str]] = []
+    for candidate in raw.description:
+        text = _safe(lambda c=candidate: text_mod.clean_text(c.value), "", "description", raw.url)  # type: ignore[misc]
+        if text:
+            cleaned.append((text, candidate.source))
+    if not cleaned:
+        return None, None
+    first = text_mod.fold_for_compare(cleaned[0][0])
+    captions = [text_mod.fold_for_compare(image.caption) for image in raw.images if image.caption]
+    if not any(caption.startswith(first) for caption in captions):
+        return cleaned[0]
+    for text, source in cleaned[1:]:
+        folded = text_mod.fold_for_compare(text)
+        if first not in folded and folded not in first:
+            return text, source
+    return cleaned[0]
 
 
 def _choose_authors(

@@ -194,3 +194,23 @@ def test_norwegian_written_standards_are_reported_as_norwegian() -> None:
 def test_a_bad_title_candidate_costs_that_candidate_only() -> None:
     raw = _raw(title=[Candidate(None, "jsonld"), Candidate("Harbour reopens", "opengraph")])
     assert normalize_article(raw).title == "Harbour reopens"
+
+
+def test_a_description_that_is_the_lead_pictures_caption_gives_way_to_the_lead() -> None:
+    caption = "Ready for the fight of the century: the two boxers at the weigh-in."
+    lead = "The boxing world is waiting for the heavyweight show of the century in Riyadh."
+    raw = _raw(
+        description=[Candidate(caption, "jsonld"), Candidate(lead, "opengraph")],
+        images=[RawImage(url="https://news.example.com/img/weigh-in.jpg", caption=f"{caption} © Agency", source="dom")],
+    )
+    article = normalize_article(raw)
+    assert (article.description, article.provenance["description"]) == (lead, "opengraph")
+
+
+def test_a_lead_the_page_also_prints_as_its_caption_stays_when_no_source_says_otherwise() -> None:
+    lead = "Fish stocks in the North Atlantic recovered after two decades of conservation measures."
+    raw = _raw(
+        description=[Candidate(lead, "jsonld"), Candidate(f"{lead} #Ocean", "opengraph")],
+        images=[RawImage(url="https://news.example.com/img/hake.jpg", caption=lead, source="dom")],
+    )
+    assert normalize_article(raw).description == lead
