@@ -546,6 +546,8 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
     for title in _TITLE(tree)[:1]:
         add_candidate(raw.title, text_of(title), "dom")
     standfirst = dom_standfirst(headings[0]) if headings else None
+    if standfirst and any(standfirst in candidate.value for candidate in raw.title):
+        standfirst = None  # the second line of a two-part headline ("Topic: Second part"), not a lead
     if not standfirst and headings and raw.description and raw.description[0].value.endswith(_TRUNCATED):
         standfirst = _untruncated(headings[0], raw.description[0].value)
     if standfirst:

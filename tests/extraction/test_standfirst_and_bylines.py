@@ -61,3 +61,16 @@ def test_byline_by_the_headline_wins_over_the_outlet_named_in_metadata() -> None
 def test_the_first_body_paragraph_stays_in_the_body() -> None:
     article = _article("no_standfirst.html")
     assert article.body.startswith("A national rail strike planned for Friday")
+
+
+def test_the_second_line_of_a_two_part_headline_is_not_the_standfirst() -> None:
+    lead = "Mid-May brings the ice saints. What is behind the old weather rule, and what do forecasters expect?"
+    html = (
+        "<html><head><title>The ice saints 2024: when they are - and what the weather does</title>"
+        f"<meta property='og:description' content='{lead}'></head><body><article>"
+        "<h1>The ice saints 2024</h1><h2>when they are - and what the weather does</h2>"
+        "<p>" + "The days from 11 to 15 May are named after early Christian martyrs. " * 6 + "</p>"
+        "</article></body></html>"
+    )
+    article = extract_article(html, "https://news.example.com/2024/05/03/ice-saints.html", fetched_at=FETCHED)
+    assert (article.description, article.provenance["description"]) == (lead, "opengraph")
