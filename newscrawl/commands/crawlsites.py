@@ -121,6 +121,9 @@ class Command(ScrapyCommand):
         targets = targets_from(args, opts.url, every_site=opts.every_site)
         if not targets:
             raise UsageError("name at least one site id, --url URL, or --all")
+        if "base_url" in opts.spargs and (len(targets) > 1 or "site" not in targets[0].spider_kwargs):
+            # One origin cannot serve several sites: base_url moves one registered site (a mirror, the demo).
+            raise UsageError("-a base_url= goes with exactly one registered site", print_help=False)
         process = self.crawler_process
         if not isinstance(process, AsyncCrawlerRunner):
             raise UsageError("crawlsites needs Scrapy's asyncio reactor (the default TWISTED_REACTOR)")

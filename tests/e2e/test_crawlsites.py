@@ -117,10 +117,19 @@ def test_an_unknown_site_is_refused_before_anything_is_fetched(two_sites: tuple[
     assert first.requested_paths() == []
 
 
-def test_two_start_urls_of_one_site_are_refused(tmp_path: Path) -> None:
-    done = _run(tmp_path, "--url", "http://127.0.0.1:9/", "--url", "http://127.0.0.1:9/feed.xml")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "http://127.0.0.1:9/", "--url", "http://127.0.0.1:9/feed.xml"], "already crawls"),
+        (["demo", "--url", "http://127.0.0.1:9/", "-a", "base_url=http://127.0.0.1:9"], "exactly one registered site"),
+        (["--parallel", "0", "demo"], "at least 1"),
+    ],
+)
+def test_a_command_line_that_cannot_be_right_is_refused(tmp_path: Path, args: list[str], message: str) -> None:
+    done = _run(tmp_path, *args)
     assert done.returncode == 2
-    assert "already crawls" in done.stderr
+    assert message in done.stderr
+    assert not (tmp_path / "demo").exists()
 
 
 class _SlowSite:
