@@ -323,8 +323,8 @@ class CountingRedirectMiddleware(RedirectMiddleware):
 
 
 class CharsetRepairMiddleware:
-    """Re-decodes HTML whose declared charset is wrong (a Latin-1 page with a UTF-8 meta; a Shift_JIS page
-    the server labels ISO-8859-1).
+    """Re-decodes HTML whose declared charset is wrong (a Latin-1 page with a UTF-8 meta; a UTF-8 or Shift_JIS
+    page under the server's default ISO-8859-1 label).
 
     Pages that declare nothing are left to Scrapy, which already detects their encoding. A declared charset is
     overruled only when most non-ASCII characters fail to decode with it: one stray byte in a UTF-8 page keeps
