@@ -84,7 +84,9 @@ class Article:
     no HTML, zero-width characters, soft hyphens, captions, credits, bylines or page chrome."""
 
     images: list[Image] = field(default_factory=list)
-    """Content images in page order, the cover first."""
+    """Content images in page order, the cover first; one record per picture (its renditions merged). Not
+    images of the article: logos, icons, avatars and byline portraits, ads, tracking pixels, and uncaptioned
+    pictures that link to another story of the site (teasers)."""
 
     paywall: bool | None = None
     """Whether the full text is behind a paywall, from the page's own markup (``isAccessibleForFree``);
