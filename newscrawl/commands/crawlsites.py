@@ -6,11 +6,12 @@ import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.commands import ScrapyCommand
-from scrapy.crawler import AsyncCrawlerRunner, Crawler
+from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import arglist_to_dict
@@ -164,33 +165,27 @@ class SiteRunner:
         if jobdir:
             # A JOBDIR holds one crawl's queue: each site resumes from its own.
             crawler.settings.set("JOBDIR", f"{jobdir.rstrip('/')}/{target.site_id}", priority=_PER_SITE_PRIORITY)
-        crawler.signals.connect(self._closed(target.site_id, crawler), signal=signals.spider_closed, weak=False)
+        crawler.signals.connect(self._record_close, signal=signals.spider_closed)
         task = self.process.crawl(crawler, **{**self.spider_kwargs, **target.spider_kwargs})
         # The next site starts in the finished one's slot; the process's join() sees it before it returns.
-        task.add_done_callback(self._finished(target.site_id))
+        task.add_done_callback(partial(self._next_site, self.outcomes[target.site_id]))
 
-    def _closed(self, site_id: str, crawler: Crawler) -> Any:
-        def record(spider: NewsSpider, reason: str) -> None:
-            outcome = self.outcomes[site_id]
-            stats = crawler.stats
-            outcome.finish_reason = reason
-            if stats is not None:
-                outcome.articles = int(stats.get_value("item_scraped_count", 0) or 0)
-                outcome.requests = int(stats.get_value("downloader/request_count", 0) or 0)
-            if reason == "shutdown":
-                # Ctrl-C or SIGTERM: finish the running sites, start no more.
-                self.shutting_down = True
+    def _record_close(self, spider: NewsSpider, reason: str) -> None:
+        """Signal handler (spider_closed): how the site's crawl ended, and what it did."""
+        outcome = self.outcomes[spider.site_id]
+        outcome.finish_reason = reason
+        stats = spider.crawler.stats
+        if stats is not None:
+            outcome.articles = int(stats.get_value("item_scraped_count", 0) or 0)
+            outcome.requests = int(stats.get_value("downloader/request_count", 0) or 0)
+        if reason == "shutdown":
+            # Ctrl-C or SIGTERM: finish the running sites, start no more.
+            self.shutting_down = True
 
-        return record
-
-    def _finished(self, site_id: str) -> Any:
-        def next_site(task: asyncio.Task[None]) -> None:
-            outcome = self.outcomes[site_id]
-            if not task.cancelled() and task.exception() is not None:
-                outcome.finish_reason = f"{_FAILED}: {task.exception()}"
-            self._start_next()
-
-        return next_site
+    def _next_site(self, outcome: SiteOutcome, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            outcome.finish_reason = f"{_FAILED}: {task.exception()}"
+        self._start_next()
 
     def report(self) -> int:
         """Logs one line per site; 1 when any site failed or never started, else 0.

@@ -306,7 +306,7 @@ def _links_to_another_page(image: HtmlElement, url: str, page_url: str) -> bool:
         if target is None or target.split("#", 1)[0] == page_url.split("#", 1)[0] or not same_site(target, page_url):
             return False
         path = urlsplit(target).path.lower()
-        stem = urlsplit(url).path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+        stem = _file_stem(urlsplit(url).path.lower())
         return not path.endswith(_IMAGE_FILE_SUFFIXES) and not (len(stem) >= _MIN_IDENTIFYING_STEM and stem in path)
     return False
 
@@ -385,7 +385,7 @@ def _identities(url: str) -> set[str]:
     except ValueError:
         return {url}
     keys = {parts.netloc.lower() + parts.path}
-    stem = parts.path.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    stem = _file_stem(parts.path.lower())
     if len(stem) >= _MIN_IDENTIFYING_STEM:
         keys.add("stem:" + stem)
     shape = _without_sizes(parts.path.lower())
@@ -394,12 +394,17 @@ def _identities(url: str) -> set[str]:
     return keys
 
 
+def _file_stem(path: str) -> str:
+    """The file name without its extensions: ``harbour-at-dawn`` of ``/img/w1240/harbour-at-dawn.jpg.webp``."""
+    return path.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
 def _is_resized(url: str) -> bool:
     """Whether the URL names a size or crop of a picture ("photo-250x148.jpg", ".../w_320/photo.jpg") rather
     than the picture. Bare numbers in folders are left out of this: they are dates as often as sizes."""
-    *folders, name = urlsplit(url).path.lower().split("/")
-    return _SIZE_SUFFIX.search(name.split(".", 1)[0]) is not None or any(
-        _SIZE_FOLDER.match(folder) and not folder.isdigit() for folder in folders
+    path = urlsplit(url).path.lower()
+    return _SIZE_SUFFIX.search(_file_stem(path)) is not None or any(
+        _SIZE_FOLDER.match(folder) and not folder.isdigit() for folder in path.split("/")[:-1]
     )
 
 
@@ -407,11 +412,10 @@ def _without_sizes(path: str) -> str | None:
     """``/images/1200/800/q_80/1072476.jpg`` and ``/images/960/540/1072476.webp`` both as ``/images/1072476``;
     ``/uploads/2024/10/debate-250x148.jpg`` as ``/uploads/2024/10/debate``. None when what is left of the file
     name is too generic to identify a picture ("image", "original")."""
-    *folders, name = path.split("/")
-    stem = _SIZE_SUFFIX.sub("", name.split(".", 1)[0])
+    stem = _SIZE_SUFFIX.sub("", _file_stem(path))
     if not (len(stem) >= _MIN_SHAPE_STEM or sum(char.isdigit() for char in stem) >= _MIN_SHAPE_DIGITS):
         return None
-    kept = [folder for folder in folders if folder and not _SIZE_FOLDER.match(folder)]
+    kept = [folder for folder in path.split("/")[:-1] if folder and not _SIZE_FOLDER.match(folder)]
     return "/" + "/".join([*kept, stem])
 
 

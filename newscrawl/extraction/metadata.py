@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -62,6 +62,8 @@ _MAX_DATELINES = 3
 # Elements read after the headline when looking for an unlabelled dateline: it sits in the meta line under it.
 _DATELINE_WINDOW = 25
 _MAX_DATELINE_LEAD_CHARS = 30
+# A text ending like a sentence is prose that mentions a date or a name, not a dateline or a byline.
+_SENTENCE_ENDS = (".", "!", "?", "。")
 _MAX_DATELINE_WORDS = 12
 # The standfirst: the first block after the headline whose class names a lead, in the words CMSs use across
 # languages ("lead", "teaser", "intro", "standfirst", "chapo", "Vorspann", "perex"...), or a sub-headline
@@ -418,13 +420,10 @@ def _dom_bylines(tree: etree._Element, heading: etree._Element | None) -> list[s
     elements = [
         element
         for element in _BYLINE(tree)
-        if not _NOT_BYLINE_CLASS.search(element.get("class") or "")
-        and not any(ancestor.tag in _NOT_STORY_TAGS for ancestor in element.iterancestors())
+        if not _NOT_BYLINE_CLASS.search(element.get("class") or "") and not _outside_story(element)
     ]
     if len(elements) > 1 and heading is not None:
-        position = {element: index for index, element in enumerate(tree.iter())}
-        anchor = position.get(heading, 0)
-        nearest = min(elements, key=lambda element: abs(position.get(element, 0) - anchor))
+        nearest = _nearest_first(tree, heading, elements, lambda element: element)[0]
         family = {nearest, *nearest.iterancestors(), *nearest.iterdescendants()}
         elements = [element for element in elements if element in family]
     bylines: list[str] = []
@@ -437,21 +436,35 @@ def _dom_bylines(tree: etree._Element, heading: etree._Element | None) -> list[s
     return bylines
 
 
-def _labelled_bylines(tree: etree._Element, heading: etree._Element | None) -> list[str]:
+def _labelled_bylines(
+    tree: etree._Element, scope: etree._Element, heading: etree._Element | None
+) -> list[str]:
     """Bylines without a class to find them by, found by their label instead: "By Jane Doe" under the
     headline, "Autorin/Autor Roman G." in a fact box. The one nearest the headline, as for dates."""
-    container = main_container(tree)
     found = [
         element
-        for element in _LABELLED_FIELD_ELEMENTS(tree if container is None else container)
-        if _reads_as_byline(text_of(element))
-        and not any(ancestor.tag in _NOT_STORY_TAGS for ancestor in element.iterancestors())
+        for element in _LABELLED_FIELD_ELEMENTS(scope)
+        if _reads_as_byline(text_of(element)) and not _outside_story(element)
     ]
     if len(found) > 1 and heading is not None:
-        position = {element: index for index, element in enumerate(tree.iter())}
-        anchor = position.get(heading, 0)
-        found.sort(key=lambda element: abs(position.get(element, 0) - anchor))
+        found = _nearest_first(tree, heading, found, lambda element: element)
     return [text_of(found[0])] if found else []
+
+
+def _nearest_first(
+    tree: etree._Element, anchor: etree._Element, items: list[T], element_of: Callable[[T], etree._Element]
+) -> list[T]:
+    """``items`` ordered by how far their element stands from ``anchor`` in the page, nearest first (ties in
+    their given order): what a page prints by its headline belongs to the story, what is further away to
+    teasers and related items."""
+    position = {element: index for index, element in enumerate(tree.iter())}
+    start = position.get(anchor, 0)
+    return sorted(items, key=lambda item: abs(position.get(element_of(item), 0) - start))
+
+
+def _outside_story(element: etree._Element) -> bool:
+    """Inside an aside, a footer, navigation or a link: another story's, or the site's."""
+    return any(ancestor.tag in _NOT_STORY_TAGS for ancestor in element.iterancestors())
 
 
 def _reads_as_byline(text: str) -> bool:
@@ -459,7 +472,7 @@ def _reads_as_byline(text: str) -> bool:
         opens_with_author_label(text)
         and len(text) <= _MAX_BYLINE_CHARS
         and len(text.split()) <= _MAX_LABELLED_BYLINE_WORDS
-        and not text.endswith((".", "!", "?", "。"))
+        and not text.endswith(_SENTENCE_ENDS)
     )
 
 
@@ -485,7 +498,7 @@ def _after(start: etree._Element, limit: int) -> Iterable[etree._Element]:
 
 
 def _standfirst_text(element: etree._Element) -> str | None:
-    if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+    if _in_link(element):
         return None  # a teaser of another story
     text = text_of(element)
     if not _MIN_STANDFIRST_CHARS <= len(text) <= _MAX_STANDFIRST_CHARS or _STARTS_WITH_DATE.match(text):
@@ -554,11 +567,18 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
         # The lead as printed beats the metadata descriptions, which are often an SEO summary.
         others = [candidate for candidate in raw.description if candidate.value != standfirst]
         raw.description[:] = [Candidate(standfirst, "dom"), *others]
+    heading = headings[0] if headings else None
+    # The story's own container, for the fallbacks below that search the page: teasers elsewhere on the page
+    # carry other bylines and dates. Found once, and only for a page that needs one of them.
+    scope: etree._Element | None = None
     if not _credits_a_person(raw):
         # Byline elements are a fallback for pages that name no person in their metadata (none, or only
         # the outlet itself): the search costs 2 ms a page.
-        heading = headings[0] if headings else None
-        add_candidate(raw.authors, _dom_bylines(tree, heading) or _labelled_bylines(tree, heading), "dom")
+        bylines = _dom_bylines(tree, heading)
+        if not bylines:
+            scope = _story_scope(tree)
+            bylines = _labelled_bylines(tree, scope, heading)
+        add_candidate(raw.authors, bylines, "dom")
     for element in _TIME_DATETIME(tree):
         value = squash(element.get("datetime"))
         hints = " ".join(filter(None, (element.get("class"), element.get("itemprop"), text_of(element))))
@@ -571,20 +591,24 @@ def fill_dom(raw: RawArticle, tree: etree._Element) -> None:
             target = raw.modified if _MODIFIED_HINT.search(name) else raw.published
             add_candidate(target, value, "dom")
     if not any(_CLOCK.search(candidate.value) for candidate in raw.published):
-        _fill_printed_dates(raw, tree, headings[0] if headings else None)
+        _fill_printed_dates(raw, tree, scope if scope is not None else _story_scope(tree), heading)
     _fill_breadcrumbs(raw, tree)
 
 
-def _fill_printed_dates(raw: RawArticle, tree: etree._Element, heading: etree._Element | None) -> None:
+def _story_scope(tree: etree._Element) -> etree._Element:
+    container = main_container(tree)
+    return tree if container is None else container
+
+
+def _fill_printed_dates(
+    raw: RawArticle, tree: etree._Element, scope: etree._Element, heading: etree._Element | None
+) -> None:
     """Datelines as printed, for pages whose machine-readable dates give no time of day, or none at all.
 
     They cost a natural-language date parse each, so pages with a timed structured date skip them. They
     rank after the structured candidates: where those give a day, a printed time on that same day refines
     it (``choose_dates``); a printed dateline on another day does not displace them.
     """
-    # The story's own container first: teasers elsewhere on the page carry other dates.
-    container = main_container(tree)
-    scope = tree if container is None else container
     found: list[tuple[etree._Element, str]] = []
     for element in _DATELINE_ELEMENTS(scope):
         if element.tag in ("script", "style", "body", "html") or _in_link(element):
@@ -595,17 +619,14 @@ def _fill_printed_dates(raw: RawArticle, tree: etree._Element, heading: etree._E
     if not found:
         found = _labelled_dates(scope) or _clocked_lines_after(heading)
     if len(found) > 1 and heading is not None:
-        # The story's dateline is printed by its headline; dates further away belong to related items.
-        position = {element: index for index, element in enumerate(tree.iter())}
-        anchor = position.get(heading, 0)
-        found.sort(key=lambda item: abs(position.get(item[0], 0) - anchor))
+        found = _nearest_first(tree, heading, found, lambda item: item[0])
     for element, text in found[:_MAX_DATELINES]:
         target = raw.modified if _MODIFIED_HINT.search(f"{element.get('class')} {text}") else raw.published
         add_candidate(target, text, "dom")
 
 
 def _in_link(element: etree._Element) -> bool:
-    """A date inside a link is a teaser's date, not the story's."""
+    """Inside a link: a teaser's date or standfirst, not the story's."""
     return any(ancestor.tag == "a" for ancestor in element.iterancestors())
 
 
@@ -652,7 +673,7 @@ def _reads_as_dateline(text: str) -> bool:
     return (
         date is not None
         and date.start() <= _MAX_DATELINE_LEAD_CHARS
-        and not text.endswith((".", "!", "?", "。"))
+        and not text.endswith(_SENTENCE_ENDS)
         and len(text.split()) <= _MAX_DATELINE_WORDS
     )
 

@@ -44,7 +44,9 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 # A printed field that opens by naming its author ("Autorin/Autor Roman G.", "Text: A. B.", "By Jane Doe"),
-# followed by a capital: "By the numbers" is a heading, not a byline.
+# followed by a capital: "By the numbers" is a heading, not a byline. Narrower than _PREFIX on purpose: that
+# one strips labels from text already known to be a byline, where "de", "from" or "interview" are safe to drop;
+# this one decides whether a line is a byline at all.
 _OPENING_AUTHOR_LABEL = re.compile(
     r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|authors?|auteure?s?|autore|autori|text|texte|texto|testo"
     r"|tekst|(?:written|reported)\s+by|by|von|por|par|door|av|af)\s*[:：]?\s+(?=\S)",

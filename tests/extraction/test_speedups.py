@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from shared_pages import SHARED, shared_pages
 from trafilatura import bare_extraction
 
 from newscrawl.extraction.body import (
@@ -21,30 +19,10 @@ from newscrawl.extraction.body import (
 )
 from newscrawl.extraction.document import UnparsableHTML, parse_html, squash, text_of
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 DATA = Path(__file__).with_name("data")
 #: Every n-th evaluation page: enough layouts (both sets, many publishers) at a few seconds' cost.
 SAMPLE_STEP = 2
-
-
-def _shared_pages() -> Iterator[tuple[str, bytes, str]]:
-    fundus = SHARED / "fundus"
-    manifest = fundus / "_derived" / "manifest.jsonl"
-    if manifest.is_file():
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                yield row["id"], gzip.decompress((fundus / row["html"]).read_bytes()), row["url"]
-    aeb = SHARED / "article-extraction-benchmark"
-    truth_file = aeb / "ground-truth.json"
-    if truth_file.is_file():
-        truth = json.loads(truth_file.read_text(encoding="utf-8"))
-        for item_id in sorted(truth):
-            html = gzip.decompress((aeb / "html" / f"{item_id}.html.gz").read_bytes())
-            yield f"aeb/{item_id[:12]}", html, truth[item_id].get("url") or "https://example.com/"
-
-
-SAMPLE = list(_shared_pages())[::SAMPLE_STEP] if SHARED.is_dir() else []
+SAMPLE = list(shared_pages())[::SAMPLE_STEP] if SHARED.is_dir() else []
 
 
 def _trafilatura_on_the_whole_page(tree: etree._Element, url: str, *, fast: bool) -> list[str]:
